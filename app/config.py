@@ -1,0 +1,160 @@
+"""Configuration: the only module that reads the environment; one class per FLASK_ENV value."""
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default=None):
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    return int(_env(name, default))
+
+
+def _float(name: str, default: float) -> float:
+    return float(_env(name, default))
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in _env(name, default).split(",") if item.strip()]
+
+
+class Config:
+    """Settings shared by every environment; values come from the environment at instantiation."""
+
+    ENV_NAME = "base"
+    REQUIRED: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = _env("SECRET_KEY", "dev-secret-key-change-me")
+        self.SERVICE_NAME = _env("SERVICE_NAME", "storage_service")
+        self.SERVICE_VERSION = _env("SERVICE_VERSION", "1.0.0")
+        self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+
+        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'storage.db'}")
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+        self.JWT_SECRET = _env("JWT_SECRET", "dev-jwt-secret-change-me-32-bytes-min")
+        self.JWT_PUBLIC_KEY = _env("JWT_PUBLIC_KEY")
+        self.JWT_ALGORITHMS = _list("JWT_ALGORITHMS", "HS256")
+        self.JWT_COOKIE_NAME = _env("JWT_COOKIE_NAME", "access_token")
+        self.JWT_ISSUER = _env("JWT_ISSUER")
+        self.JWT_AUDIENCE = _env("JWT_AUDIENCE")
+        self.JWT_LEEWAY = min(_int("JWT_LEEWAY", 0), 60)
+        self.JWT_ROLES_CLAIM = _env("JWT_ROLES_CLAIM", "roles")
+        self.ADMIN_ROLE = _env("ADMIN_ROLE", "admin")
+        self.INTERNAL_SERVICE_TOKEN = _env("INTERNAL_SERVICE_TOKEN")
+
+        self.STORAGE_BACKEND = _env("STORAGE_BACKEND", "local")
+        self.LOCAL_STORAGE_PATH = _env("LOCAL_STORAGE_PATH", str(BASE_DIR / "instance" / "objects"))
+        self.MINIO_ENDPOINT = _env("MINIO_ENDPOINT", "localhost:9000")
+        self.MINIO_ACCESS_KEY = _env("MINIO_ACCESS_KEY", "minioadmin")
+        self.MINIO_SECRET_KEY = _env("MINIO_SECRET_KEY", "minioadmin")
+        self.MINIO_SECURE = _bool("MINIO_SECURE", False)
+        self.MINIO_REGION = _env("MINIO_REGION", "us-east-1")
+        scheme = "https" if self.MINIO_SECURE else "http"
+        self.MINIO_PUBLIC_ENDPOINT = _env("MINIO_PUBLIC_ENDPOINT", f"{scheme}://{self.MINIO_ENDPOINT}")
+        self.BUCKET_USERS = _env("BUCKET_USERS", "users")
+        self.BUCKET_COMPANIES = _env("BUCKET_COMPANIES", "companies")
+        self.BUCKET_PROJECTS = _env("BUCKET_PROJECTS", "projects")
+
+        self.PROJECT_SERVICE_URL = _env("PROJECT_SERVICE_URL")
+        self.PROJECT_SERVICE_TIMEOUT = _float("PROJECT_SERVICE_TIMEOUT", 2.0)
+        self.PROJECT_SERVICE_RETRY_AFTER = _int("PROJECT_SERVICE_RETRY_AFTER", 5)
+
+        self.MAX_UPLOAD_SIZE = _int("MAX_UPLOAD_SIZE", 5 * 1024**3)
+        self.ALLOWED_MIME_TYPES = _list("ALLOWED_MIME_TYPES", "")
+        self.PRESIGN_DEFAULT_EXPIRY = _int("PRESIGN_DEFAULT_EXPIRY", 3600)
+        self.PRESIGN_MIN_EXPIRY = _int("PRESIGN_MIN_EXPIRY", 60)
+        self.PRESIGN_MAX_EXPIRY = _int("PRESIGN_MAX_EXPIRY", 7 * 24 * 3600)
+        self.LOCK_DEFAULT_TTL = _int("LOCK_DEFAULT_TTL", 3600)
+        self.LOCK_MIN_TTL = _int("LOCK_MIN_TTL", 60)
+        self.LOCK_MAX_TTL = _int("LOCK_MAX_TTL", 7 * 24 * 3600)
+        self.RECONCILE_GRACE_SECONDS = _int("RECONCILE_GRACE_SECONDS", 3600)
+
+        self.CORS_ORIGINS = _list("CORS_ORIGINS", "")
+
+        self.API_TITLE = "storage_service"
+        self.API_VERSION = self.SERVICE_VERSION
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        self.OPENAPI_SWAGGER_UI_PATH = "/docs"
+        self.OPENAPI_SWAGGER_UI_URL = "/docs/assets/"
+        self.PAGINATION_HEADER_NAME = None
+        self.JSON_SORT_KEYS = False
+        self.MAX_FORM_MEMORY_SIZE = 1024 * 1024
+
+    def missing(self) -> list[str]:
+        """Names of required environment variables that are not set."""
+        return [name for name in self.REQUIRED if _env(name) is None]
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.TESTING = True
+
+
+class StagingConfig(Config):
+    ENV_NAME = "staging"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    REQUIRED = (
+        "DATABASE_URL",
+        "JWT_SECRET",
+        "SECRET_KEY",
+        "STORAGE_BACKEND",
+        "MINIO_ENDPOINT",
+        "MINIO_ACCESS_KEY",
+        "MINIO_SECRET_KEY",
+        "PROJECT_SERVICE_URL",
+    )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "staging": StagingConfig,
+    "production": ProductionConfig,
+}
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration cannot start the service."""
+
+
+def load_config(config_name: str | None = None) -> Config:
+    """Pick the class from FLASK_ENV, load `.env.<env>` when present, and check required settings."""
+    name = config_name or os.environ.get("FLASK_ENV") or "development"
+    if name not in CONFIGS:
+        raise ConfigError(f"Unknown FLASK_ENV {name!r}; expected one of {', '.join(CONFIGS)}")
+    env_file = BASE_DIR / f".env.{name}"
+    if env_file.is_file():
+        load_dotenv(env_file, override=False)
+    config = CONFIGS[name]()
+    missing = config.missing()
+    if missing:
+        raise ConfigError(f"Missing required settings for {name}: {', '.join(missing)}")
+    return config

@@ -1,0 +1,188 @@
+"""The object-store port: what the services need from any S3-like store, and the errors adapters raise."""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import BinaryIO, Protocol
+
+CHUNK_SIZE = 1024 * 1024
+
+
+class StorageError(Exception):
+    """Base of every error an adapter raises; vendor errors never leave `storage/`."""
+
+
+class ObjectNotFound(StorageError):
+    """The key does not exist in the bucket."""
+
+
+class StorageUnavailable(StorageError):
+    """The store cannot be reached or answered with an unexpected error."""
+
+
+class IntegrityMismatch(StorageError):
+    """The stored bytes do not match what was expected (size or checksum)."""
+
+
+class ObjectTooLarge(StorageError):
+    """The stream exceeded the size cap; nothing was stored."""
+
+
+class InvalidSignature(StorageError):
+    """A presigned request of the local store is tampered with or expired."""
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str
+    size: int
+    etag: str | None = None
+    content_type: str | None = None
+    last_modified: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PutResult:
+    key: str
+    size: int
+    sha256: str
+    head: bytes = b""  # the first bytes of the object, for content sniffing
+
+
+@dataclass(frozen=True)
+class PresignedPut:
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PresignedPost:
+    url: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+class ObjectStream(Protocol):
+    """Iterable of byte chunks; `close()` releases the connection (also when the client goes away)."""
+
+    def __iter__(self) -> Iterator[bytes]: ...
+
+    def close(self) -> None: ...
+
+
+class HashingReader:
+    """Wraps a readable: counts and hashes what passes, raises ObjectTooLarge past `max_size` bytes."""
+
+    HEAD_SIZE = 8192
+
+    def __init__(self, source: Readable | BinaryIO, max_size: int | None) -> None:
+        self.source = source
+        self.max_size = max_size
+        self.size = 0
+        self.head = b""
+        self._hash = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.source.read(size)
+        if not data:
+            return b""
+        self.size += len(data)
+        if self.max_size is not None and self.size > self.max_size:
+            raise ObjectTooLarge(f"object exceeds {self.max_size} bytes")
+        if len(self.head) < self.HEAD_SIZE:
+            self.head += data[: self.HEAD_SIZE - len(self.head)]
+        self._hash.update(data)
+        return data
+
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
+
+class ObjectStore(ABC):
+    """Port implemented by every adapter. Buckets are physical bucket names."""
+
+    def __init__(self, buckets: Iterable[str]) -> None:
+        self.buckets = list(buckets)
+
+    @abstractmethod
+    def ensure_buckets(self) -> None:
+        """Create every configured bucket that does not exist yet."""
+
+    @abstractmethod
+    def health(self) -> dict:
+        """Return {"status": "ok", ...}; raise StorageUnavailable when the store cannot serve."""
+
+    @abstractmethod
+    def put_stream(
+        self, bucket: str, key: str, stream: Readable, *, max_size: int | None = None, content_type: str | None = None
+    ) -> PutResult:
+        """Store a stream of unknown length while hashing it; ObjectTooLarge past max_size leaves nothing behind."""
+
+    @abstractmethod
+    def open(self, bucket: str, key: str, *, offset: int = 0, length: int | None = None) -> ObjectStream:
+        """Open the object (or a byte range of it) as a stream of chunks; ObjectNotFound when absent."""
+
+    @abstractmethod
+    def stat(self, bucket: str, key: str) -> ObjectInfo:
+        """Size and metadata of an object; ObjectNotFound when absent."""
+
+    @abstractmethod
+    def copy(self, src_bucket: str, src_key: str, dst_bucket: str, dst_key: str) -> ObjectInfo:
+        """Server-side copy; ObjectNotFound when the source is absent."""
+
+    @abstractmethod
+    def delete(self, bucket: str, key: str) -> None:
+        """Remove the object; deleting an absent key succeeds."""
+
+    @abstractmethod
+    def list(self, bucket: str, prefix: str = "") -> Iterator[ObjectInfo]:
+        """Every object whose key starts with prefix, in key order."""
+
+    @abstractmethod
+    def presign_get(
+        self, bucket: str, key: str, expires: int, *, filename: str | None = None, content_type: str | None = None
+    ) -> str:
+        """A GET URL valid for `expires` seconds that forces `attachment; filename=...` and the content type."""
+
+    @abstractmethod
+    def presign_put(self, bucket: str, key: str, expires: int, *, content_type: str | None = None) -> PresignedPut:
+        """A PUT URL valid for `expires` seconds, with the headers the client must send."""
+
+    @abstractmethod
+    def presign_post(
+        self, bucket: str, key: str, expires: int, *, max_size: int, content_type: str | None = None
+    ) -> PresignedPost:
+        """A form-upload policy pinning key and content type and bounding size with content-length-range."""
+
+    def sha256(self, bucket: str, key: str) -> tuple[int, str]:
+        """Read the object once and return (size, hex SHA-256)."""
+        digest, size = hashlib.sha256(), 0
+        stream = self.open(bucket, key)
+        try:
+            for chunk in stream:
+                size += len(chunk)
+                digest.update(chunk)
+        finally:
+            stream.close()
+        return size, digest.hexdigest()
+
+
+def content_disposition(filename: str | None) -> str:
+    """`attachment` with an ASCII fallback and RFC 6266 `filename*`; CR, LF, quotes and backslashes cannot escape."""
+    from urllib.parse import quote
+
+    if not filename:
+        return "attachment"
+    fallback = "".join(c if 0x20 <= ord(c) < 0x7F and c not in '"\\' else "_" for c in filename)
+    value = f'attachment; filename="{fallback}"'
+    if fallback != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return value
