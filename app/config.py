@@ -32,6 +32,14 @@ def _list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in _env(name, default).split(",") if item.strip()]
 
 
+def database_url(url: str) -> str:
+    """psycopg2 is the driver: `postgres://` and bare `postgresql://` URLs are pinned to it."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix) :]
+    return url
+
+
 class Config:
     """Settings shared by every environment; values come from the environment at instantiation."""
 
@@ -43,6 +51,9 @@ class Config:
         self.SERVICE_NAME = _env("SERVICE_NAME", "storage_service")
         self.SERVICE_VERSION = _env("SERVICE_VERSION", "1.0.0")
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+        self.LOG_FORMAT = _env("LOG_FORMAT", "json")  # "json" (one object per line) or "text"
+        self.METRICS_ENABLED = _bool("METRICS_ENABLED", True)  # Prometheus metrics at /metrics
+        self.DEV_TOKEN_COMMAND = _bool("DEV_TOKEN_COMMAND", True)  # `flask storage token`; never in production
 
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'storage.db'}")
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -86,6 +97,7 @@ class Config:
         self.RECONCILE_GRACE_SECONDS = _int("RECONCILE_GRACE_SECONDS", 3600)
 
         self.CORS_ORIGINS = _list("CORS_ORIGINS", "")
+        self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://localhost:5000")
 
         self.API_TITLE = "storage_service"
         self.API_VERSION = self.SERVICE_VERSION
@@ -121,16 +133,18 @@ class StagingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
-    REQUIRED = (
-        "DATABASE_URL",
-        "JWT_SECRET",
-        "SECRET_KEY",
-        "STORAGE_BACKEND",
-        "MINIO_ENDPOINT",
-        "MINIO_ACCESS_KEY",
-        "MINIO_SECRET_KEY",
-        "PROJECT_SERVICE_URL",
-    )
+    REQUIRED = ("DATABASE_URL", "SECRET_KEY", "STORAGE_BACKEND", "PROJECT_SERVICE_URL")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.DEV_TOKEN_COMMAND = False  # a production deployment never mints tokens
+
+    def missing(self) -> list[str]:
+        names = list(self.REQUIRED)
+        names += ["JWT_PUBLIC_KEY"] if any(a[:2] in {"RS", "ES", "PS"} for a in self.JWT_ALGORITHMS) else ["JWT_SECRET"]
+        if self.STORAGE_BACKEND == "minio":
+            names += ["MINIO_ENDPOINT", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY", "MINIO_PUBLIC_ENDPOINT"]
+        return [name for name in names if _env(name) is None]
 
 
 CONFIGS = {

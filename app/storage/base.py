@@ -36,6 +36,30 @@ class InvalidSignature(StorageError):
     """A presigned request of the local store is tampered with or expired."""
 
 
+class InvalidKey(StorageError):
+    """The key (or bucket) is not a safe relative path; nothing was read or written."""
+
+
+MAX_KEY_BYTES = 1024
+MAX_SEGMENT_BYTES = 255
+
+
+def check_key(key: str) -> str:
+    """Return key when it is a '/'-separated relative path of safe segments, else raise InvalidKey."""
+    try:
+        size = len(key.encode("utf-8"))
+    except (AttributeError, UnicodeEncodeError):
+        raise InvalidKey("the key is not valid UTF-8 text") from None
+    if not key or size > MAX_KEY_BYTES:
+        raise InvalidKey(f"the key must be 1 to {MAX_KEY_BYTES} UTF-8 bytes")
+    if "\\" in key or any(ord(c) < 0x20 or ord(c) == 0x7F for c in key):
+        raise InvalidKey("the key contains a backslash or a control character")
+    for segment in key.split("/"):
+        if segment in ("", ".", "..") or len(segment.encode("utf-8")) > MAX_SEGMENT_BYTES:
+            raise InvalidKey("the key has an empty, '.', '..' or over-long segment (or is absolute)")
+    return key
+
+
 class Readable(Protocol):
     def read(self, size: int = -1) -> bytes: ...
 
@@ -87,15 +111,21 @@ class HashingReader:
         self.max_size = max_size
         self.size = 0
         self.head = b""
+        self.error: BaseException | None = None  # what the source (or the size cap) raised, told apart from store errors
         self._hash = hashlib.sha256()
 
     def read(self, size: int = -1) -> bytes:
-        data = self.source.read(size)
+        try:
+            data = self.source.read(size)
+        except BaseException as exc:
+            self.error = exc
+            raise
         if not data:
             return b""
         self.size += len(data)
         if self.max_size is not None and self.size > self.max_size:
-            raise ObjectTooLarge(f"object exceeds {self.max_size} bytes")
+            self.error = ObjectTooLarge(f"object exceeds {self.max_size} bytes")
+            raise self.error
         if len(self.head) < self.HEAD_SIZE:
             self.head += data[: self.HEAD_SIZE - len(self.head)]
         self._hash.update(data)

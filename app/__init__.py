@@ -1,0 +1,102 @@
+"""Application factory: wiring only."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from pathlib import Path
+
+from flask import Flask, g, request
+
+from app.config import database_url, load_config
+from app import extensions
+
+REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the app for FLASK_ENV (or config_name); keyword overrides win over the environment."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.json.sort_keys = False
+    config = load_config(config_name)
+    app.config.from_object(config)
+    app.config.update({k: v for k, v in overrides.items() if k.isupper()})
+    if "DATABASE_URL" in overrides:
+        app.config["SQLALCHEMY_DATABASE_URI"] = overrides["DATABASE_URL"]
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    configure_logging(app)
+    register_extensions(app, clock=overrides.get("clock"))
+    register_request_hooks(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+
+
+def register_extensions(app: Flask, clock=None) -> None:
+    from app.auth.access import AccessPolicy
+    from app.auth.project_client import ProjectClient
+    from app.auth.tokens import TokenSettings
+    from app.clock import Clock
+    from app.storage import build_store
+
+    _ensure_sqlite_dir(app)
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(Path(app.root_path).parent / "migrations"))
+    extensions.api.init_app(app)
+    url = app.config["PROJECT_SERVICE_URL"]
+    client = ProjectClient(url, app.config["PROJECT_SERVICE_TIMEOUT"], app.config["PROJECT_SERVICE_RETRY_AFTER"]) if url else None
+    app.extensions["project_client"] = client
+    app.extensions["policy"] = AccessPolicy(client, app.config["PROJECT_SERVICE_RETRY_AFTER"])
+    app.extensions["token_settings"] = TokenSettings.from_config(app.config)
+    app.extensions["clock"] = clock or Clock()
+    app.extensions["object_store"] = build_store(app.config, app.extensions["clock"])
+
+
+def _ensure_sqlite_dir(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def assign_request_id():
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if REQUEST_ID_RE.match(given) else uuid.uuid4().hex
+
+    @app.after_request
+    def echo_request_id(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        return response
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api import API_BLUEPRINTS
+    from app.api.local_objects import blp as local_objects
+    from app.api.security import authenticate
+    from app.api.system import blp as system
+
+    extensions.api.register_blueprint(system)
+    for blueprint in API_BLUEPRINTS:
+        blueprint.before_request(authenticate)
+        extensions.api.register_blueprint(blueprint)
+    app.register_blueprint(local_objects)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from app.api.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import storage
+
+    app.cli.add_command(storage)

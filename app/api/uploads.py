@@ -1,0 +1,87 @@
+"""Upload endpoints: proxy (streamed multipart), presign and confirm."""
+
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from werkzeug.http import parse_options_header
+
+from app.api.security import caller
+from app.multipart import MalformedForm, StreamingForm
+from app.schemas.requests import ConfirmUploadSchema, PresignUploadSchema, UploadFormSchema
+from app.schemas.resources import command, command_schema
+from app.services import uploads
+
+blp = Blueprint("uploads", __name__, description="Upload files")
+
+
+class UploadResultSchema(Schema):
+    file_id = fields.UUID()
+    version_id = fields.UUID()
+    version_number = fields.Integer()
+    object_key = fields.String()
+    size = fields.Integer()
+    filename = fields.String()
+    mime_type = fields.String()
+    category = fields.String()
+    checksum_sha256 = fields.String()
+
+
+class PresignedUploadSchema(Schema):
+    url = fields.String()
+    method = fields.String()
+    headers = fields.Dict(keys=fields.String(), values=fields.String())
+    form_fields = fields.Dict(keys=fields.String(), values=fields.String(), data_key="fields", attribute="fields")
+    object_key = fields.String()
+    upload_id = fields.UUID()
+    expires_in = fields.Integer()
+    expires_at = fields.DateTime()
+
+
+UploadCommandSchema = command_schema(UploadResultSchema, "UploadCommand")
+
+
+def _streaming_form() -> StreamingForm | None:
+    mimetype, options = parse_options_header(request.headers.get("Content-Type", ""))
+    if mimetype != "multipart/form-data" or not options.get("boundary"):
+        return None
+    try:
+        return StreamingForm(request.stream, options["boundary"].encode("latin-1"))
+    except MalformedForm:
+        return None
+
+
+@blp.route("/upload/proxy", methods=["POST"])
+@blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": UploadFormSchema}}})
+@blp.response(201, UploadCommandSchema)
+@blp.alt_response(400, description="missing_fields, no_file, invalid_path, bucket_not_found, validation_error")
+@blp.alt_response(409, description="file_locked")
+@blp.alt_response(413, description="payload_too_large")
+@blp.alt_response(415, description="unsupported_media_type")
+def upload_proxy():
+    """Upload a file through the service (multipart, streamed, hashed)."""
+    form = _streaming_form()
+    try:
+        data = uploads.proxy_upload(caller(), form, request.args.to_dict())
+    finally:
+        if form is not None:
+            form.close()
+    return command("File uploaded", data), 201
+
+
+@blp.route("/upload/presign", methods=["POST"])
+@blp.arguments(PresignUploadSchema)
+@blp.response(200, PresignedUploadSchema)
+@blp.alt_response(400, description="missing_fields, invalid_path, bucket_not_found, invalid_expiry")
+def upload_presign(data):
+    """Get a presigned PUT URL or POST form for a direct upload to the object store."""
+    return uploads.presign_upload(caller(), data)
+
+
+@blp.route("/upload/confirm", methods=["POST"])
+@blp.arguments(ConfirmUploadSchema)
+@blp.response(201, UploadCommandSchema)
+@blp.alt_response(404, description="file_not_found: no such upload")
+@blp.alt_response(409, description="invalid_state, file_locked")
+def upload_confirm(data):
+    """Confirm a presigned upload: checks the object and creates the version."""
+    return command("Upload confirmed", uploads.confirm_upload(caller(), data["upload_id"])), 201

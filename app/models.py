@@ -1,0 +1,251 @@
+"""SQLAlchemy models: files, versions, locks, upload intents, audit log, object deletion queue."""
+
+import enum
+import uuid
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """`timestamptz` on PostgreSQL; always hands back timezone-aware UTC datetimes (SQLite stores naive)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC) if value is not None and dialect.name != "postgresql" else value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class BucketType(enum.StrEnum):
+    users = "users"
+    companies = "companies"
+    projects = "projects"
+
+
+class FileStatus(enum.StrEnum):
+    draft = "draft"
+    pending_validation = "pending_validation"
+    validated = "validated"
+    archived = "archived"
+
+
+class VersionStatus(enum.StrEnum):
+    draft = "draft"
+    pending_validation = "pending_validation"
+    validated = "validated"
+    rejected = "rejected"
+    corrupted = "corrupted"
+
+
+class LockType(enum.StrEnum):
+    edit = "edit"
+    review = "review"
+    admin = "admin"
+
+
+class IntentStatus(enum.StrEnum):
+    pending = "pending"
+    confirmed = "confirmed"
+    failed = "failed"
+    expired = "expired"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> sa.Enum:
+    return sa.Enum(
+        cls, name=name, native_enum=False, create_constraint=True, length=32, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class File(db.Model):
+    __tablename__ = "files"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    bucket_type: Mapped[BucketType] = mapped_column(_enum(BucketType, "bucket_type"))
+    bucket_id: Mapped[str] = mapped_column(sa.String(64))
+    logical_path: Mapped[str] = mapped_column(sa.String(1024))
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    owner_id: Mapped[str] = mapped_column(sa.String(255))
+    status: Mapped[FileStatus] = mapped_column(_enum(FileStatus, "file_status"), default=FileStatus.draft)
+    status_before_pending: Mapped[FileStatus | None] = mapped_column(_enum(FileStatus, "file_prior_status"))
+    current_version_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("file_versions.id", use_alter=True, ondelete="SET NULL")
+    )
+    tags: Mapped[dict] = mapped_column(JSONType, default=dict)
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    source_file_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("files.id", ondelete="SET NULL"))
+    base_version_number: Mapped[int | None] = mapped_column(sa.Integer)
+    # The newest version number of any status; commits advance it with one conditional UPDATE.
+    latest_version_number: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    is_deleted: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by: Mapped[str | None] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    current_version: Mapped["FileVersion | None"] = relationship(
+        foreign_keys=[current_version_id], post_update=True, lazy="joined"
+    )
+
+    # The active lock, attached by the service that loads the file (None when not looked up or not locked).
+    lock = None
+
+    def _current(self, name: str):
+        return getattr(self.current_version, name) if self.current_version is not None else None
+
+    @property
+    def current_version_number(self) -> int | None:
+        return self._current("version_number")
+
+    @property
+    def size(self) -> int | None:
+        return self._current("size")
+
+    @property
+    def mime_type(self) -> str | None:
+        return self._current("mime_type")
+
+    @property
+    def category(self) -> str | None:
+        return self._current("category")
+
+    @property
+    def checksum_sha256(self) -> str | None:
+        return self._current("checksum_sha256")
+
+    __table_args__ = (
+        # One live file per address: logically deleted (archived) files step aside.
+        sa.Index(
+            "uq_files_live_address",
+            "bucket_type",
+            "bucket_id",
+            "logical_path",
+            unique=True,
+            postgresql_where=sa.text("NOT is_deleted"),
+            sqlite_where=sa.text("NOT is_deleted"),
+        ),
+        sa.Index("ix_files_listing", "bucket_type", "bucket_id", "logical_path"),
+    )
+
+
+class FileVersion(db.Model):
+    __tablename__ = "file_versions"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    file_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    version_number: Mapped[int] = mapped_column(sa.Integer)
+    object_key: Mapped[str] = mapped_column(sa.String(512), unique=True)
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    mime_type: Mapped[str] = mapped_column(sa.String(255))
+    category: Mapped[str] = mapped_column(sa.String(32))
+    checksum_sha256: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[VersionStatus] = mapped_column(_enum(VersionStatus, "version_status"))
+    changelog: Mapped[str | None] = mapped_column(sa.Text)
+    base_version_number: Mapped[int | None] = mapped_column(sa.Integer)
+    created_by: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    validated_by: Mapped[str | None] = mapped_column(sa.String(255))
+    validated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    validation_comment: Mapped[str | None] = mapped_column(sa.Text)
+
+    file: Mapped[File] = relationship(foreign_keys=[file_id])
+
+    __table_args__ = (sa.UniqueConstraint("file_id", "version_number"),)
+
+
+class FileLock(db.Model):
+    __tablename__ = "file_locks"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    file_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    locked_by: Mapped[str] = mapped_column(sa.String(255))
+    lock_type: Mapped[LockType] = mapped_column(_enum(LockType, "lock_type"), default=LockType.edit)
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    released_by: Mapped[str | None] = mapped_column(sa.String(255))
+    release_reason: Mapped[str | None] = mapped_column(sa.Text)
+    forced: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+
+    file: Mapped[File] = relationship(foreign_keys=[file_id])
+
+    __table_args__ = (
+        # At most one unreleased lock per file; an expired one is released in the same statement that replaces it.
+        sa.Index(
+            "uq_file_locks_active",
+            "file_id",
+            unique=True,
+            postgresql_where=sa.text("released_at IS NULL"),
+            sqlite_where=sa.text("released_at IS NULL"),
+        ),
+    )
+
+
+class UploadIntent(db.Model):
+    __tablename__ = "upload_intents"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    bucket_type: Mapped[BucketType] = mapped_column(_enum(BucketType, "intent_bucket_type"))
+    bucket_id: Mapped[str] = mapped_column(sa.String(64))
+    logical_path: Mapped[str] = mapped_column(sa.String(1024))
+    object_key: Mapped[str] = mapped_column(sa.String(512), unique=True)
+    user_id: Mapped[str] = mapped_column(sa.String(255))
+    method: Mapped[str] = mapped_column(sa.String(8))
+    content_type: Mapped[str | None] = mapped_column(sa.String(255))
+    declared_size: Mapped[int | None] = mapped_column(sa.BigInteger)
+    declared_checksum: Mapped[str | None] = mapped_column(sa.String(64))
+    status: Mapped[IntentStatus] = mapped_column(_enum(IntentStatus, "intent_status"), default=IntentStatus.pending)
+    file_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_logs"
+
+    # No foreign keys: the trail outlives the files it describes.
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[str | None] = mapped_column(sa.String(255))
+    action: Mapped[str] = mapped_column(sa.String(64))
+    outcome: Mapped[str] = mapped_column(sa.String(16), default="success")
+    file_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, index=True)
+    version_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    bucket_type: Mapped[str | None] = mapped_column(sa.String(32))
+    bucket_id: Mapped[str | None] = mapped_column(sa.String(64))
+    logical_path: Mapped[str | None] = mapped_column(sa.String(1024))
+    request_id: Mapped[str | None] = mapped_column(sa.String(64))
+    client_ip: Mapped[str | None] = mapped_column(sa.String(64))
+    details: Mapped[dict] = mapped_column(JSONType, default=dict)
+
+
+class ObjectDeletion(db.Model):
+    __tablename__ = "object_deletions"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    bucket: Mapped[str] = mapped_column(sa.String(128))
+    object_key: Mapped[str] = mapped_column(sa.String(512))
+    reason: Mapped[str | None] = mapped_column(sa.String(255))
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("bucket", "object_key"),)

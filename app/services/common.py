@@ -1,0 +1,227 @@
+"""Helpers every use case shares: dependencies, file lookup, physical buckets, active locks, object keys."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.auth.access import AccessPolicy, Target
+from app.errors import FileNotFound, MissingFields, VersionNotFound
+from app.extensions import db
+from app.models import File, FileLock, FileVersion
+from app.schemas.address import Address, parse_address, parse_file_id
+from app.services.context import Caller
+from app.storage.base import ObjectStore
+
+PHYSICAL_BUCKET_SETTINGS = {"users": "BUCKET_USERS", "companies": "BUCKET_COMPANIES", "projects": "BUCKET_PROJECTS"}
+
+
+def store() -> ObjectStore:
+    return current_app.extensions["object_store"]
+
+
+def policy() -> AccessPolicy:
+    return current_app.extensions["policy"]
+
+
+def now() -> datetime:
+    return current_app.extensions["clock"].now()
+
+
+def setting(name: str):
+    return current_app.config[name]
+
+
+def physical_bucket(bucket_type: str) -> str:
+    return current_app.config[PHYSICAL_BUCKET_SETTINGS[str(bucket_type)]]
+
+
+def new_object_key(bucket_id: str) -> str:
+    """Server-generated, unique, never derived from the client's path."""
+    return f"{bucket_id}/{uuid.uuid4().hex}"
+
+
+def target_of(file: File) -> Target:
+    return Target(str(file.bucket_type), file.bucket_id, file.logical_path, str(file.id))
+
+
+def address_target(address: Address) -> Target:
+    return Target(address.bucket, address.bucket_id, address.path)
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file named by id or by address (contract §1: commands on existing files accept `file_id`)."""
+
+    file_id: uuid.UUID | None = None
+    address: Address | None = None
+
+
+def parse_file_ref(data: Mapping, *, prefix: str = "", id_field: str = "file_id") -> FileRef:
+    """A `file_id` wins; otherwise the address in either field-name form."""
+    raw_id = data.get(id_field)
+    if raw_id not in (None, ""):
+        return FileRef(file_id=parse_file_id(raw_id))
+    try:
+        return FileRef(address=parse_address(data, prefix=prefix))
+    except MissingFields as exc:
+        raise MissingFields(f"{exc.detail[:-1]} (or {id_field}).", fields=[*exc.context["fields"], id_field]) from None
+
+
+def find_file(ref: FileRef, *, include_deleted: bool = False, for_update: bool = False) -> File | None:
+    query = sa.select(File)
+    if ref.file_id is not None:
+        query = query.where(File.id == ref.file_id)
+    else:
+        a = ref.address
+        query = query.where(File.bucket_type == a.bucket, File.bucket_id == a.bucket_id, File.logical_path == a.path)
+    if not include_deleted:
+        query = query.where(File.is_deleted.is_(False))
+    if for_update:
+        query = query.with_for_update(of=File)
+    return db.session.scalars(query.order_by(File.created_at.desc())).first()
+
+
+def load_authorized(
+    caller: Caller, ref: FileRef, action: str, *, include_deleted: bool = False, for_update: bool = False
+) -> File:
+    """The file named by ref, after the policy allowed `action`; FileNotFound when absent.
+
+    With an address the decision is made before the lookup, so a refused caller learns nothing about existence.
+    """
+    if ref.address is not None:
+        policy().require(caller.principal, address_target(ref.address), action)
+    file = find_file(ref, include_deleted=include_deleted, for_update=for_update)
+    if file is None:
+        raise FileNotFound()
+    if ref.address is None:
+        policy().require(caller.principal, target_of(file), action)
+    return file
+
+
+def active_lock(file_id: uuid.UUID) -> FileLock | None:
+    """The unreleased lock that has not expired (an expired lease counts for nothing)."""
+    return db.session.scalars(
+        sa.select(FileLock).where(FileLock.file_id == file_id, FileLock.released_at.is_(None), FileLock.expires_at > now())
+    ).first()
+
+
+def attach_locks(files: Iterable[File]) -> None:
+    """Set `file.lock` on each file with one query."""
+    files = list(files)
+    by_id = {f.id: f for f in files}
+    for f in files:
+        f.lock = None
+    if not by_id:
+        return
+    rows = db.session.scalars(
+        sa.select(FileLock).where(
+            FileLock.file_id.in_(by_id), FileLock.released_at.is_(None), FileLock.expires_at > now()
+        )
+    )
+    for lock in rows:
+        by_id[lock.file_id].lock = lock
+
+
+def find_version(file: File, number: int | None) -> FileVersion:
+    """The numbered version, or the current one; VersionNotFound when absent."""
+    if number is None:
+        version = file.current_version
+    else:
+        version = db.session.scalars(
+            sa.select(FileVersion).where(FileVersion.file_id == file.id, FileVersion.version_number == number)
+        ).first()
+    if version is None:
+        raise VersionNotFound()
+    return version
+
+
+def dialect_insert(model):
+    """INSERT with ON CONFLICT support for the bound database (PostgreSQL, or SQLite in development)."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
+def queue_deletion(bucket: str, key: str, reason: str) -> None:
+    """Queue an object for removal; the queue is drained after commit (and by `flask storage gc`)."""
+    from app.models import ObjectDeletion
+
+    statement = dialect_insert(ObjectDeletion).values(id=uuid.uuid4(), bucket=bucket, object_key=key, reason=reason)
+    db.session.execute(statement.on_conflict_do_nothing(index_elements=["bucket", "object_key"]))
+
+
+def ensure_unlocked(file: File, caller: Caller) -> None:
+    """FileLocked (naming holder and expiry) when another user holds an active lock."""
+    from app.errors import FileLocked
+    from app.schemas.resources import LockSchema
+
+    lock = active_lock(file.id)
+    if lock is not None and lock.locked_by != caller.user_id:
+        raise FileLocked(
+            f"The file is locked by {lock.locked_by} until {lock.expires_at.isoformat()}.",
+            lock=LockSchema().dump(lock),
+        )
+
+
+def expiry_seconds(value, *, default: str = "PRESIGN_DEFAULT_EXPIRY") -> int:
+    """Presign expiry from the request within the configured bounds; InvalidExpiry otherwise."""
+    from app.errors import InvalidExpiry
+
+    if value in (None, ""):
+        return setting(default)
+    low, high = setting("PRESIGN_MIN_EXPIRY"), setting("PRESIGN_MAX_EXPIRY")
+    try:
+        seconds = int(value)
+        if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+            raise ValueError
+    except (TypeError, ValueError):
+        raise InvalidExpiry(f"expires_in must be an integer number of seconds between {low} and {high}.") from None
+    if not low <= seconds <= high:
+        raise InvalidExpiry(f"expires_in must be between {low} and {high} seconds.")
+    return seconds
+
+
+def drain_deletions(pairs: Iterable[tuple[str, str]] | None = None) -> tuple[int, int]:
+    """Delete queued objects (all, or only the given (bucket, key) pairs), then their queue rows; one commit each.
+
+    Best effort: a failure stays queued with `attempts` and `last_error` for `flask storage gc`. Returns
+    (deleted, failed). Call it only after the commit that stopped referencing the objects.
+    """
+    from app.models import ObjectDeletion
+    from app.storage.base import StorageError
+
+    query = sa.select(ObjectDeletion.id, ObjectDeletion.bucket, ObjectDeletion.object_key).order_by(
+        ObjectDeletion.created_at
+    )
+    if pairs is not None:
+        pairs = list(pairs)
+        if not pairs:
+            return 0, 0
+        query = query.where(sa.tuple_(ObjectDeletion.bucket, ObjectDeletion.object_key).in_(pairs))
+    rows = db.session.execute(query).all()
+    db.session.commit()
+    deleted = failed = 0
+    for row_id, bucket, key in rows:
+        try:
+            store().delete(bucket, key)
+        except StorageError as exc:
+            db.session.execute(
+                sa.update(ObjectDeletion)
+                .where(ObjectDeletion.id == row_id)
+                .values(attempts=ObjectDeletion.attempts + 1, last_error=str(exc)[:1000])
+            )
+            db.session.commit()
+            failed += 1
+            continue
+        db.session.execute(sa.delete(ObjectDeletion).where(ObjectDeletion.id == row_id))
+        db.session.commit()
+        deleted += 1
+    return deleted, failed

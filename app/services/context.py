@@ -1,0 +1,18 @@
+"""Who is calling, as plain values the services can use without touching the request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.auth.tokens import Principal
+
+
+@dataclass(frozen=True)
+class Caller:
+    principal: Principal
+    request_id: str | None = None
+    client_ip: str | None = None
+
+    @property
+    def user_id(self) -> str:
+        return self.principal.user_id

@@ -1,0 +1,144 @@
+"""Downloads: streamed through the service (with ranges) or by a presigned URL of the object store."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.errors import ObjectMissing
+from app.extensions import db
+from app.models import File, FileVersion, VersionStatus
+from app.services import audit
+from app.services.common import (
+    FileRef,
+    expiry_seconds,
+    find_version,
+    load_authorized,
+    now,
+    parse_file_ref,
+    physical_bucket,
+    store,
+)
+from app.services.context import Caller
+from app.storage.base import ObjectNotFound, ObjectStream
+
+
+@dataclass(frozen=True)
+class Download:
+    """Plain values of the version to serve: the response is built and streamed without the database session."""
+
+    file_id: uuid.UUID
+    version_id: uuid.UUID
+    version_number: int
+    filename: str
+    bucket_type: str
+    bucket_id: str
+    logical_path: str
+    bucket: str
+    object_key: str
+    size: int
+    mime_type: str
+    checksum_sha256: str
+
+
+def _resolve(caller: Caller, ref: FileRef, version_number: int | None) -> tuple[File, FileVersion]:
+    file = load_authorized(caller, ref, "read")
+    return file, find_version(file, version_number)
+
+
+def prepare_download(caller: Caller, data: Mapping) -> Download:
+    """The version to stream (current unless `version`). Raises the 400s of §1, AccessDenied, FileNotFound,
+    VersionNotFound. Nothing is read from the object store yet."""
+    file, version = _resolve(caller, parse_file_ref(data), data.get("version"))
+    download = Download(
+        file_id=file.id,
+        version_id=version.id,
+        version_number=version.version_number,
+        filename=file.filename,
+        bucket_type=str(file.bucket_type),
+        bucket_id=file.bucket_id,
+        logical_path=file.logical_path,
+        bucket=physical_bucket(file.bucket_type),
+        object_key=version.object_key,
+        size=version.size,
+        mime_type=version.mime_type,
+        checksum_sha256=version.checksum_sha256,
+    )
+    return download
+
+
+def open_download(caller: Caller, download: Download, *, offset: int = 0, length: int | None = None) -> ObjectStream:
+    """Open the object (or a byte range) and record the download in its own commit.
+
+    Raises ObjectMissing when the object is gone; the version is then marked `corrupted` (committed).
+    """
+    try:
+        stream = store().open(download.bucket, download.object_key, offset=offset, length=length)
+    except ObjectNotFound:
+        mark_corrupted(download.version_id)
+        _record(caller, download, outcome="failed", reason="object_missing")
+        db.session.commit()
+        raise ObjectMissing() from None
+    try:
+        _record(caller, download, offset=offset, length=length, method="proxy")
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        stream.close()
+        raise
+    return stream
+
+
+def mark_corrupted(version_id: uuid.UUID) -> None:
+    """Flag a version whose object is gone. Does not commit."""
+    db.session.execute(
+        sa.update(FileVersion).where(FileVersion.id == version_id).values(status=VersionStatus.corrupted)
+    )
+
+
+def _record(caller: Caller, download: Download, *, outcome: str = "success", **details) -> None:
+    row = audit.record(
+        caller,
+        "download",
+        bucket=download.bucket_type,
+        bucket_id=download.bucket_id,
+        path=download.logical_path,
+        outcome=outcome,
+        version_number=download.version_number,
+        **details,
+    )
+    row.file_id, row.version_id = download.file_id, download.version_id
+
+
+def presign_download(caller: Caller, data: Mapping) -> dict:
+    """A GET URL of the object store forcing `attachment` with the stored name and type.
+
+    Raises the 400s of §1, InvalidExpiry, AccessDenied, FileNotFound, VersionNotFound.
+    """
+    ref = parse_file_ref(data)
+    expires_in = expiry_seconds(data.get("expires_in"))
+    file, version = _resolve(caller, ref, data.get("version"))
+    url = store().presign_get(
+        physical_bucket(file.bucket_type),
+        version.object_key,
+        expires_in,
+        filename=file.filename,
+        content_type=version.mime_type,
+    )
+    result = {
+        "url": url,
+        "object_key": version.object_key,
+        "expires_in": expires_in,
+        "expires_at": now() + timedelta(seconds=expires_in),
+        "version_number": version.version_number,
+        "filename": file.filename,
+        "size": version.size,
+        "content_type": version.mime_type,
+    }
+    audit.record(caller, "download_presign", file=file, version=version, expires_in=expires_in)
+    db.session.commit()
+    return result

@@ -1,0 +1,161 @@
+"""Locks as leases: one active lock per file, decided by the database; expired leases count for nothing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.auth.access import Target
+from app.errors import AccessDenied, FileLocked, FileNotLocked, ValidationError
+from app.extensions import db
+from app.models import File, FileLock, LockType
+from app.schemas.address import parse_address
+from app.schemas.resources import LockSchema
+from app.services import audit
+from app.services.common import (
+    active_lock,
+    dialect_insert,
+    load_authorized,
+    now,
+    parse_file_ref,
+    policy,
+    setting,
+    target_of,
+)
+from app.services.context import Caller
+
+
+def lock_ttl(value) -> int:
+    """TTL from the request within LOCK_MIN_TTL..LOCK_MAX_TTL, else LOCK_DEFAULT_TTL; ValidationError outside."""
+    if value is None:
+        return setting("LOCK_DEFAULT_TTL")
+    low, high = setting("LOCK_MIN_TTL"), setting("LOCK_MAX_TTL")
+    if not low <= value <= high:
+        raise ValidationError(
+            f"expires_in must be between {low} and {high} seconds.",
+            errors={"expires_in": [f"Must be between {low} and {high}."]},
+        )
+    return value
+
+
+def acquire(
+    file: File, caller: Caller, *, ttl: int, lock_type: str = LockType.edit, reason: str | None = None
+) -> FileLock:
+    """Take or renew the lease in the current transaction; FileLocked when another user holds it. Does not commit.
+
+    An expired lease is released and replaced by the same statements, so no background job is needed.
+    """
+    current = now()
+    db.session.execute(
+        sa.update(FileLock)
+        .where(FileLock.file_id == file.id, FileLock.released_at.is_(None), FileLock.expires_at <= current)
+        .values(released_at=current, release_reason="expired")
+    )
+    expires_at = current + timedelta(seconds=ttl)
+    statement = dialect_insert(FileLock).values(
+        id=uuid.uuid4(),
+        file_id=file.id,
+        locked_by=caller.user_id,
+        lock_type=LockType(lock_type),
+        reason=reason,
+        created_at=current,
+        expires_at=expires_at,
+        forced=False,
+    )
+    table = FileLock.__table__
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.file_id],
+        index_where=table.c.released_at.is_(None),
+        set_={"expires_at": expires_at, "lock_type": statement.excluded.lock_type, "reason": statement.excluded.reason},
+        where=table.c.locked_by == caller.user_id,  # only the holder renews
+    ).returning(table.c.id)
+    lock_id = db.session.execute(statement).scalar()
+    db.session.expire_all()
+    if lock_id is None:
+        holder = active_lock(file.id)
+        raise FileLocked(
+            f"The file is locked by {holder.locked_by} until {holder.expires_at.isoformat()}.",
+            lock=LockSchema().dump(holder),
+        )
+    return db.session.get(FileLock, lock_id)
+
+
+def lock_file(caller: Caller, data: Mapping) -> dict:
+    """POST /lock: take or renew the lease. Raises FileNotFound, AccessDenied, FileLocked, ValidationError."""
+    ttl = lock_ttl(data.get("expires_in"))
+    file = load_authorized(caller, parse_file_ref(data), "lock", for_update=True)
+    renewed = active_lock(file.id)
+    lock = acquire(file, caller, ttl=ttl, lock_type=data.get("lock_type") or LockType.edit, reason=data.get("reason"))
+    audit.record(caller, "lock_renew" if renewed else "lock", file=file, lock_id=str(lock.id),
+                 expires_at=lock.expires_at.isoformat())
+    db.session.commit()
+    return {"lock_id": lock.id, "file_id": file.id, "locked_by": lock.locked_by, "expires_at": lock.expires_at}
+
+
+def release(lock: FileLock, caller: Caller, *, forced: bool, reason: str | None) -> bool:
+    """Release by one conditional UPDATE; False when someone else released it first. Does not commit."""
+    result = db.session.execute(
+        sa.update(FileLock)
+        .where(FileLock.id == lock.id, FileLock.released_at.is_(None))
+        .values(released_at=now(), released_by=caller.user_id, release_reason=reason, forced=forced)
+    )
+    return result.rowcount == 1
+
+
+def unlock_file(caller: Caller, data: Mapping) -> dict:
+    """POST /unlock: release own lock, or force another's with the right (admin, users-bucket owner, project
+    owner/admin). Raises FileNotLocked, AccessDenied, FileNotFound. A forced unlock touches no working copy."""
+    file = load_authorized(caller, parse_file_ref(data), "lock")
+    lock = active_lock(file.id)
+    if lock is None:
+        raise FileNotLocked()
+    forced = lock.locked_by != caller.user_id
+    if forced and not (data.get("force") and policy().can_force_unlock(caller.principal, target_of(file))):
+        exc = AccessDenied(f"The file is locked by {lock.locked_by}; only an administrator can force the unlock.")
+        exc.audit = (target_of(file), "unlock")
+        raise exc
+    if not release(lock, caller, forced=forced, reason=data.get("reason")):
+        raise FileNotLocked()
+    audit.record(caller, "force_unlock" if forced else "unlock", file=file, lock_id=str(lock.id),
+                 original_holder=lock.locked_by, reason=data.get("reason"))
+    db.session.commit()
+    return {"file_id": file.id, "lock_id": lock.id, "released_by": caller.user_id, "forced": forced,
+            "original_holder": lock.locked_by}
+
+
+def list_locks(caller: Caller, data: Mapping) -> dict:
+    """GET /locks: active locks the caller may read, filtered; project access decided with one batch call."""
+    query = (
+        sa.select(FileLock, File)
+        .join(File, File.id == FileLock.file_id)
+        .where(FileLock.released_at.is_(None), FileLock.expires_at > now(), File.is_deleted.is_(False))
+        .order_by(File.bucket_type, File.bucket_id, File.logical_path)
+    )
+    if data.get("file_id"):
+        query = query.where(File.id == parse_file_ref(data).file_id)
+    elif data.get("bucket") or data.get("bucket_type"):
+        address = parse_address(data, folder=True)
+        query = query.where(File.bucket_type == address.bucket, File.bucket_id == address.bucket_id)
+        if address.path:
+            prefix = sa.func.substr(File.logical_path, 1, len(address.path) + 1) == address.path + "/"
+            query = query.where(sa.or_(File.logical_path == address.path, prefix))
+    if data.get("mine"):
+        query = query.where(FileLock.locked_by == caller.user_id)
+    rows = db.session.execute(query).all()
+    targets = [target_of(file) for _, file in rows]
+    readable = _readable(caller, targets)
+    locks = [{**LockSchema().dump(lock), "bucket_type": str(file.bucket_type), "bucket_id": file.bucket_id,
+              "logical_path": file.logical_path} for (lock, file), ok in zip(rows, readable, strict=True) if ok]
+    return {"locks": locks, "total": len(locks)}
+
+
+def _readable(caller: Caller, targets: list[Target]) -> list[bool]:
+    """One decision per distinct bucket address; all project ones in a single batch call."""
+    spaces = sorted({(t.bucket, t.bucket_id) for t in targets})
+    decisions = policy().decide_many(caller.principal, [Target(b, i) for b, i in spaces], "read") if spaces else []
+    allowed = {space: d.allowed for space, d in zip(spaces, decisions, strict=True)}
+    return [allowed[(t.bucket, t.bucket_id)] for t in targets]
+

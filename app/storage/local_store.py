@@ -1,0 +1,343 @@
+"""ObjectStore adapter on the local filesystem that serves its own presigned URLs (like Active Storage's Disk)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import quote, urlencode
+
+from app.clock import Clock
+from app.storage.base import (
+    CHUNK_SIZE,
+    HashingReader,
+    InvalidKey,
+    InvalidSignature,
+    ObjectInfo,
+    ObjectNotFound,
+    ObjectStore,
+    PresignedPost,
+    PresignedPut,
+    PutResult,
+    Readable,
+    StorageUnavailable,
+    check_key,
+    content_disposition,
+)
+
+INTERNAL_PREFIX = ".~"  # temp files and sidecars; keys may not have a segment starting with it
+MAX_PRESIGN_SECONDS = 7 * 24 * 3600
+
+
+class FileStream:
+    """Chunks of a byte range of an open file; `close()` closes it."""
+
+    def __init__(self, file, length: int | None) -> None:
+        self.file = file
+        self.remaining = length
+
+    def __iter__(self) -> Iterator[bytes]:
+        while self.file is not None and self.remaining != 0:
+            chunk = self.file.read(CHUNK_SIZE if self.remaining is None else min(CHUNK_SIZE, self.remaining))
+            if not chunk:
+                break
+            if self.remaining is not None:
+                self.remaining -= len(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+class LocalStore(ObjectStore):
+    """Files under `root/<bucket>/<key>`; content types in hidden sidecars; URLs signed with HMAC-SHA256."""
+
+    def __init__(
+        self, root: str | Path, buckets: Iterable[str], public_url: str, secret: str, *, clock: Clock | None = None
+    ) -> None:
+        super().__init__(buckets)
+        self.root = Path(root).resolve()
+        self.public_url = public_url.rstrip("/")
+        # A key of its own, so these signatures can never be replayed against other uses of SECRET_KEY.
+        self._key = hmac.new(secret.encode(), b"storage_service.local_store", hashlib.sha256).digest()
+        self.clock = clock or Clock()
+
+    # -- paths -------------------------------------------------------------------------------------------------
+
+    def _path(self, bucket: str, key: str) -> Path:
+        """The file of bucket/key; InvalidKey unless it lies inside the bucket directory."""
+        if bucket not in self.buckets:
+            raise InvalidKey(f"unknown bucket {bucket!r}")
+        check_key(key)
+        if any(segment.startswith(INTERNAL_PREFIX) for segment in key.split("/")):
+            raise InvalidKey(f"key segments may not start with {INTERNAL_PREFIX!r}")
+        base = self.root / bucket
+        path = base.joinpath(*key.split("/"))
+        if not path.resolve().is_relative_to(base.resolve()):  # a symlink inside the tree must not lead out
+            raise InvalidKey("the key resolves outside its bucket")
+        return path
+
+    @staticmethod
+    def _sidecar(path: Path) -> Path:
+        return path.with_name(f"{INTERNAL_PREFIX}meta-{hashlib.sha256(path.name.encode()).hexdigest()[:40]}")
+
+    def _content_type(self, path: Path) -> str:
+        try:
+            return json.loads(self._sidecar(path).read_text())["content_type"]
+        except (FileNotFoundError, ValueError, KeyError):
+            return "application/octet-stream"  # what S3 records when no type is given
+
+    def _write_atomic(self, path: Path, write: Callable[[BinaryIO], object]) -> None:
+        """Write through a temp file in the same directory, fsync, then os.replace (no reader sees a partial file)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f"{INTERNAL_PREFIX}tmp-")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                write(file)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            _unlink(Path(temp))
+            raise
+        _fsync_dir(path.parent)
+
+    def _store(self, path: Path, write: Callable[[BinaryIO], object], content_type: str | None) -> None:
+        """Write the data, then its sidecar; when the sidecar fails the new data goes too."""
+        self._write_atomic(path, write)
+        sidecar = self._sidecar(path)
+        try:
+            if content_type is None:
+                _unlink(sidecar)
+            else:
+                body = json.dumps({"content_type": content_type}).encode()
+                self._write_atomic(sidecar, lambda file: file.write(body))
+        except BaseException:
+            _unlink(path)
+            raise
+
+    def _info(self, key: str, path: Path, stat: os.stat_result | None = None) -> ObjectInfo:
+        stat = stat or path.stat()
+        return ObjectInfo(
+            key=key,
+            size=stat.st_size,
+            etag=f"{stat.st_mtime_ns:x}-{stat.st_size:x}",
+            content_type=self._content_type(path),
+            last_modified=datetime.fromtimestamp(stat.st_mtime, UTC),
+        )
+
+    # -- the port ----------------------------------------------------------------------------------------------
+
+    def ensure_buckets(self) -> None:
+        for bucket in self.buckets:
+            (self.root / bucket).mkdir(parents=True, exist_ok=True)
+
+    def health(self) -> dict:
+        unusable = [b for b in self.buckets if not os.access(self.root / b, os.W_OK | os.X_OK)]
+        if unusable:
+            raise StorageUnavailable(f"bucket directories missing or not writable: {', '.join(unusable)}")
+        return {"status": "ok", "backend": "local"}
+
+    def put_stream(
+        self, bucket: str, key: str, stream: Readable, *, max_size: int | None = None, content_type: str | None = None
+    ) -> PutResult:
+        path = self._path(bucket, key)
+        reader = HashingReader(stream, max_size)
+        try:
+            self._store(path, lambda file: shutil.copyfileobj(reader, file, CHUNK_SIZE), content_type)
+        except OSError as exc:
+            if exc is reader.error:
+                raise  # the source failed, not the disk
+            raise StorageUnavailable(f"cannot write {bucket}/{key}: {exc}") from exc
+        return PutResult(key=key, size=reader.size, sha256=reader.sha256, head=reader.head)
+
+    def open(self, bucket: str, key: str, *, offset: int = 0, length: int | None = None) -> FileStream:
+        if offset < 0 or (length is not None and length < 0):
+            raise ValueError("offset and length must not be negative")
+        path = self._path(bucket, key)
+        try:
+            file = open(path, "rb")  # noqa: SIM115 - FileStream.close() closes it
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise ObjectNotFound(f"{bucket}/{key}") from None
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot read {bucket}/{key}: {exc}") from exc
+        file.seek(offset)
+        return FileStream(file, length)
+
+    def stat(self, bucket: str, key: str) -> ObjectInfo:
+        path = self._path(bucket, key)
+        try:
+            stat = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            raise ObjectNotFound(f"{bucket}/{key}") from None
+        if not path.is_file():
+            raise ObjectNotFound(f"{bucket}/{key}")
+        return self._info(key, path, stat)
+
+    def copy(self, src_bucket: str, src_key: str, dst_bucket: str, dst_key: str) -> ObjectInfo:
+        source, target = self._path(src_bucket, src_key), self._path(dst_bucket, dst_key)
+        try:
+            file = open(source, "rb")  # noqa: SIM115 - closed below
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise ObjectNotFound(f"{src_bucket}/{src_key}") from None
+        with file:
+            try:
+                self._store(target, lambda out: shutil.copyfileobj(file, out, CHUNK_SIZE), self._content_type(source))
+            except OSError as exc:
+                raise StorageUnavailable(f"cannot copy to {dst_bucket}/{dst_key}: {exc}") from exc
+        return self.stat(dst_bucket, dst_key)
+
+    def delete(self, bucket: str, key: str) -> None:
+        path = self._path(bucket, key)
+        try:
+            if path.is_file():
+                path.unlink()
+            _unlink(self._sidecar(path))
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot delete {bucket}/{key}: {exc}") from exc
+
+    def list(self, bucket: str, prefix: str = "") -> Iterator[ObjectInfo]:
+        if bucket not in self.buckets:
+            raise InvalidKey(f"unknown bucket {bucket!r}")
+        # Walk only the deepest directory the prefix names; sorting directories as "name/" yields key order.
+        directory = prefix.rpartition("/")[0]
+        try:
+            start = self._path(bucket, directory) if directory else self.root / bucket
+        except InvalidKey:
+            return  # no valid key lies under this prefix
+        yield from self._walk(start, f"{directory}/" if directory else "", prefix)
+
+    def _walk(self, directory: Path, base: str, prefix: str) -> Iterator[ObjectInfo]:
+        try:
+            entries = list(os.scandir(directory))
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        names = []
+        for entry in entries:
+            if entry.name.startswith(INTERNAL_PREFIX):
+                continue
+            is_dir = entry.is_dir(follow_symlinks=False)
+            names.append((entry.name + "/" if is_dir else entry.name, entry))
+        for name, entry in sorted(names, key=lambda item: item[0]):
+            key = base + name
+            if not (key.startswith(prefix) or prefix.startswith(key)):
+                continue
+            if name.endswith("/"):
+                yield from self._walk(Path(entry.path), key, prefix)
+            elif entry.is_file(follow_symlinks=False):
+                yield self._info(key, Path(entry.path), entry.stat())
+
+    # -- presigned URLs ----------------------------------------------------------------------------------------
+
+    def _sign(self, *parts: object) -> str:
+        message = json.dumps(parts, separators=(",", ":")).encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def _expiry(self, expires: int) -> int:
+        if not 1 <= expires <= MAX_PRESIGN_SECONDS:
+            raise ValueError(f"expires must be 1 to {MAX_PRESIGN_SECONDS} seconds")
+        return int(self.clock.now().timestamp()) + expires
+
+    def _object_url(self, bucket: str, key: str, params: dict[str, str]) -> str:
+        return f"{self.public_url}/local-store/{bucket}/{quote(key, safe='/')}?{urlencode(params)}"
+
+    def _check(self, signature: str | None, expected: str, expires: int) -> None:
+        if not signature or not hmac.compare_digest(signature.encode(), expected.encode()):
+            raise InvalidSignature("the signature does not match")
+        if self.clock.now().timestamp() > expires:
+            raise InvalidSignature("the URL has expired")
+
+    @staticmethod
+    def _expires_arg(value: object) -> int:
+        try:
+            return int(str(value))
+        except ValueError:
+            raise InvalidSignature("the expiry is missing or malformed") from None
+
+    def presign_get(
+        self, bucket: str, key: str, expires: int, *, filename: str | None = None, content_type: str | None = None
+    ) -> str:
+        self._path(bucket, key)
+        expiry = self._expiry(expires)
+        disposition, content_type = content_disposition(filename), content_type or "application/octet-stream"
+        signature = self._sign("GET", bucket, key, expiry, disposition, content_type)
+        params = {"expires": str(expiry), "disposition": disposition, "content_type": content_type}
+        return self._object_url(bucket, key, {**params, "signature": signature})
+
+    def verify_get(self, bucket: str, key: str, args: Mapping[str, str]) -> tuple[str, str]:
+        """Check a presigned GET; return (content_type, disposition) to serve, or raise InvalidSignature."""
+        expiry = self._expires_arg(args.get("expires"))
+        disposition, content_type = args.get("disposition", ""), args.get("content_type", "")
+        self._check(args.get("signature"), self._sign("GET", bucket, key, expiry, disposition, content_type), expiry)
+        return content_type, disposition
+
+    def presign_put(self, bucket: str, key: str, expires: int, *, content_type: str | None = None) -> PresignedPut:
+        self._path(bucket, key)
+        expiry = self._expiry(expires)
+        signature = self._sign("PUT", bucket, key, expiry, content_type or "")
+        params = {"expires": str(expiry), **({"content_type": content_type} if content_type else {})}
+        url = self._object_url(bucket, key, {**params, "signature": signature})
+        return PresignedPut(url=url, headers={"Content-Type": content_type} if content_type else {})
+
+    def verify_put(
+        self, bucket: str, key: str, args: Mapping[str, str], *, content_type: str | None = None
+    ) -> str | None:
+        """Check a presigned PUT (and the request's Content-Type when one is pinned); return the pinned type."""
+        expiry = self._expires_arg(args.get("expires"))
+        pinned = args.get("content_type", "")
+        self._check(args.get("signature"), self._sign("PUT", bucket, key, expiry, pinned), expiry)
+        if pinned and content_type != pinned:
+            raise InvalidSignature(f"the Content-Type must be {pinned}")
+        return pinned or None
+
+    def presign_post(
+        self, bucket: str, key: str, expires: int, *, max_size: int, content_type: str | None = None
+    ) -> PresignedPost:
+        self._path(bucket, key)
+        document = {"expires": self._expiry(expires), "bucket": bucket, "key": key, "max_size": max_size}
+        policy = base64.b64encode(json.dumps({**document, "content_type": content_type}).encode()).decode()
+        fields = {"key": key, **({"Content-Type": content_type} if content_type else {})}
+        fields.update(policy=policy, signature=self._sign("POST", policy))
+        return PresignedPost(url=f"{self.public_url}/local-store/{bucket}", fields=fields)
+
+    def verify_post(self, bucket: str, fields: Mapping[str, str]) -> tuple[str, int, str | None]:
+        """Check a form upload's fields; return (key, max_size, content_type), or raise InvalidSignature."""
+        policy = fields.get("policy", "")
+        if not hmac.compare_digest(fields.get("signature", "").encode(), self._sign("POST", policy).encode()):
+            raise InvalidSignature("the signature does not match")
+        document = json.loads(base64.b64decode(policy))
+        if self.clock.now().timestamp() > document["expires"]:
+            raise InvalidSignature("the policy has expired")
+        if document["bucket"] != bucket or fields.get("key") != document["key"]:
+            raise InvalidSignature("the policy is for another bucket or key")
+        content_type = document["content_type"]
+        if content_type and fields.get("Content-Type") != content_type:
+            raise InvalidSignature(f"the Content-Type must be {content_type}")
+        return document["key"], int(document["max_size"]), content_type

@@ -1,0 +1,301 @@
+"""ObjectStore adapter for S3-compatible servers (MinIO, SeaweedFS, AWS) through the `minio` client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import certifi
+import urllib3
+from minio import Minio
+from minio.commonconfig import CopySource
+from minio.datatypes import PostPolicy
+from minio.error import MinioException, S3Error
+
+from app.storage.base import (
+    CHUNK_SIZE,
+    HashingReader,
+    IntegrityMismatch,
+    ObjectInfo,
+    ObjectNotFound,
+    ObjectStore,
+    PresignedPost,
+    PresignedPut,
+    PutResult,
+    Readable,
+    StorageError,
+    StorageUnavailable,
+    check_key,
+    content_disposition,
+)
+
+NOT_FOUND_CODES = {"NoSuchKey", "NoSuchObject", "NoSuchVersion", "ResourceNotFound"}
+INTEGRITY_CODES = {"BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch", "IncompleteBody"}
+MAX_PRESIGN_SECONDS = 7 * 24 * 3600
+
+
+def _http_client(connect: float, read: float, retries: urllib3.Retry) -> urllib3.PoolManager:
+    return urllib3.PoolManager(
+        timeout=urllib3.Timeout(connect=connect, read=read),
+        retries=retries,
+        maxsize=32,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=certifi.where(),
+    )
+
+
+def _port_error(exc: BaseException) -> StorageError:
+    """The port error for a vendor exception."""
+    if isinstance(exc, StorageError):
+        return exc
+    if isinstance(exc, S3Error):
+        if exc.code in NOT_FOUND_CODES:
+            return ObjectNotFound(f"{exc.bucket_name}/{exc.object_name}: {exc.code}")
+        if exc.code in INTEGRITY_CODES:
+            return IntegrityMismatch(f"{exc.code}: {exc.message}")
+        return StorageUnavailable(f"S3 {exc.code}: {exc.message}")
+    return StorageUnavailable(f"{type(exc).__name__}: {exc}")
+
+
+VENDOR_ERRORS = (MinioException, urllib3.exceptions.HTTPError, OSError)
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    try:
+        yield
+    except VENDOR_ERRORS as exc:
+        raise _port_error(exc) from exc
+
+
+class _FullReads:
+    """Fills every read up to `size` (minio concatenates short reads, which is quadratic for big parts)."""
+
+    def __init__(self, source: HashingReader) -> None:
+        self.source = source
+
+    def read(self, size: int = -1) -> bytes:
+        buffer = bytearray()
+        while size < 0 or len(buffer) < size:
+            data = self.source.read(CHUNK_SIZE if size < 0 else min(CHUNK_SIZE, size - len(buffer)))
+            if not data:
+                break
+            buffer += data
+        return bytes(buffer)
+
+
+class _ResponseStream:
+    """Chunks of a GET response; `close()` releases the urllib3 connection."""
+
+    def __init__(self, response: urllib3.BaseHTTPResponse | None) -> None:
+        self.response = response
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self.response is None:
+            return
+        with _translated():
+            yield from self.response.stream(CHUNK_SIZE)
+
+    def close(self) -> None:
+        if self.response is not None:
+            self.response.close()
+            self.response.release_conn()
+            self.response = None
+
+
+class MinioStore(ObjectStore):
+    """Objects in an S3-compatible server; presigned URLs are signed for `public_endpoint`."""
+
+    PART_SIZE = 16 * 1024 * 1024  # parts are buffered in memory (about 3x while minio slices them)
+
+    def __init__(
+        self,
+        endpoint: str,
+        access_key: str,
+        secret_key: str,
+        *,
+        buckets: Iterable[str],
+        secure: bool = False,
+        region: str = "us-east-1",
+        public_endpoint: str | None = None,
+        part_size: int = PART_SIZE,
+        connect_timeout: float = 2.0,
+        read_timeout: float = 30.0,
+    ) -> None:
+        super().__init__(buckets)
+        self.endpoint = endpoint
+        self.part_size = part_size
+        # One retry for a refused connection or a stale keep-alive socket, two for 5xx: a dead store fails in seconds.
+        retries = urllib3.Retry(
+            total=3, connect=1, read=1, status=2, backoff_factor=0.2, status_forcelist=(500, 502, 503, 504)
+        )
+        self._client = Minio(
+            endpoint,
+            access_key,
+            secret_key,
+            secure=secure,
+            region=region,
+            http_client=_http_client(connect_timeout, read_timeout, retries),
+        )
+        self._probe = Minio(
+            endpoint,
+            access_key,
+            secret_key,
+            secure=secure,
+            region=region,
+            http_client=_http_client(connect_timeout, 3.0, urllib3.Retry(0, raise_on_status=False)),
+        )
+        public = urlsplit(public_endpoint or f"{'https' if secure else 'http'}://{endpoint}")
+        if public.scheme not in ("http", "https") or not public.netloc or public.path.strip("/"):
+            raise ValueError(f"public endpoint must be scheme://host[:port], not {public_endpoint!r}")
+        self.public_url = f"{public.scheme}://{public.netloc}"
+        # Signing only: with an explicit region the client never asks the server for the bucket location.
+        self._signer = Minio(public.netloc, access_key, secret_key, secure=public.scheme == "https", region=region)
+
+    def ensure_buckets(self) -> None:
+        for bucket in self.buckets:
+            with _translated():
+                if self._client.bucket_exists(bucket):
+                    continue
+                try:
+                    self._client.make_bucket(bucket)
+                except S3Error as exc:
+                    if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                        raise
+
+    def health(self) -> dict:
+        with _translated():
+            missing = [bucket for bucket in self.buckets if not self._probe.bucket_exists(bucket)]
+        if missing:
+            raise StorageUnavailable(f"missing buckets: {', '.join(missing)}")
+        return {"status": "ok", "backend": "minio", "endpoint": self.endpoint}
+
+    def put_stream(
+        self, bucket: str, key: str, stream: Readable, *, max_size: int | None = None, content_type: str | None = None
+    ) -> PutResult:
+        check_key(key)
+        hashing = HashingReader(stream, max_size)
+        try:
+            # Sequential parts: minio's parallel uploader leaks its worker threads when the reader raises.
+            self._client.put_object(
+                bucket,
+                key,
+                _FullReads(hashing),  # type: ignore[arg-type]
+                length=-1,
+                part_size=self.part_size,
+                num_parallel_uploads=1,
+                content_type=content_type or "application/octet-stream",
+            )
+        except BaseException as exc:
+            if exc is not hashing.error:  # the store failed, or minio's own abort did: clean up ourselves
+                self._discard(bucket, key, completed_maybe=hashing.error is None)
+            if hashing.error is not None:
+                raise hashing.error from None  # the source's error (or ObjectTooLarge), not the store's
+            if isinstance(exc, VENDOR_ERRORS):
+                raise _port_error(exc) from exc
+            raise
+        return PutResult(key=key, size=hashing.size, sha256=hashing.sha256, head=hashing.head)
+
+    def _discard(self, bucket: str, key: str, *, completed_maybe: bool) -> None:
+        """Best effort: abort incomplete uploads of key and, when the upload may have completed, remove it."""
+        try:
+            for upload in self._incomplete(bucket, key):
+                if upload.object_name == key:
+                    self._client._abort_multipart_upload(bucket, key, upload.upload_id)
+            if completed_maybe:
+                self._client.remove_object(bucket, key)
+        except VENDOR_ERRORS:
+            pass  # the store is unreachable; `incomplete_uploads` lets a later sweep finish the job
+
+    def _incomplete(self, bucket: str, prefix: str) -> list:
+        # minio has no public ListMultipartUploads; the private call is pinned by requirements.txt.
+        return self._client._list_multipart_uploads(bucket, prefix=prefix, max_uploads=1000).uploads
+
+    def incomplete_uploads(self, bucket: str, prefix: str = "") -> list[str]:
+        """Keys with an unfinished multipart upload (first 1000), for sweeps and tests."""
+        with _translated():
+            return [upload.object_name for upload in self._incomplete(bucket, prefix)]
+
+    def open(self, bucket: str, key: str, *, offset: int = 0, length: int | None = None) -> _ResponseStream:
+        check_key(key)
+        if offset < 0 or (length is not None and length < 0):
+            raise ValueError("offset and length must not be negative")
+        if length == 0:
+            self.stat(bucket, key)
+            return _ResponseStream(None)
+        try:
+            response = self._client.get_object(bucket, key, offset=offset, length=length or 0)
+        except S3Error as exc:
+            if exc.code != "InvalidRange":
+                raise _port_error(exc) from exc
+            self.stat(bucket, key)  # offset at or past the end: an empty stream, like a sliced file
+            return _ResponseStream(None)
+        except VENDOR_ERRORS as exc:
+            raise _port_error(exc) from exc
+        return _ResponseStream(response)
+
+    def stat(self, bucket: str, key: str) -> ObjectInfo:
+        check_key(key)
+        with _translated():
+            obj = self._client.stat_object(bucket, key)
+        return ObjectInfo(
+            key=key,
+            size=obj.size or 0,
+            etag=obj.etag,
+            content_type=obj.content_type,
+            last_modified=obj.last_modified,
+        )
+
+    def copy(self, src_bucket: str, src_key: str, dst_bucket: str, dst_key: str) -> ObjectInfo:
+        check_key(src_key)
+        check_key(dst_key)
+        with _translated():
+            self._client.copy_object(dst_bucket, dst_key, CopySource(src_bucket, src_key))
+        return self.stat(dst_bucket, dst_key)
+
+    def delete(self, bucket: str, key: str) -> None:
+        check_key(key)
+        with _translated():
+            self._client.remove_object(bucket, key)
+
+    def list(self, bucket: str, prefix: str = "") -> Iterator[ObjectInfo]:
+        with _translated():
+            for obj in self._client.list_objects(bucket, prefix=prefix, recursive=True):
+                yield ObjectInfo(key=obj.object_name, size=obj.size or 0, etag=obj.etag, last_modified=obj.last_modified)
+
+    def _presign(self, method: str, bucket: str, key: str, expires: int, params: dict[str, str] | None = None) -> str:
+        check_key(key)
+        if not 1 <= expires <= MAX_PRESIGN_SECONDS:
+            raise ValueError(f"expires must be 1 to {MAX_PRESIGN_SECONDS} seconds")
+        return self._signer.get_presigned_url(method, bucket, key, timedelta(seconds=expires), response_headers=params)
+
+    def presign_get(
+        self, bucket: str, key: str, expires: int, *, filename: str | None = None, content_type: str | None = None
+    ) -> str:
+        params = {
+            "response-content-disposition": content_disposition(filename),
+            "response-content-type": content_type or "application/octet-stream",
+        }
+        return self._presign("GET", bucket, key, expires, params)
+
+    def presign_put(self, bucket: str, key: str, expires: int, *, content_type: str | None = None) -> PresignedPut:
+        # SigV4 query presigning signs only the host header: the content type is advised here, checked on confirm.
+        url = self._presign("PUT", bucket, key, expires)
+        return PresignedPut(url=url, headers={"Content-Type": content_type} if content_type else {})
+
+    def presign_post(
+        self, bucket: str, key: str, expires: int, *, max_size: int, content_type: str | None = None
+    ) -> PresignedPost:
+        check_key(key)
+        if not 1 <= expires <= MAX_PRESIGN_SECONDS:
+            raise ValueError(f"expires must be 1 to {MAX_PRESIGN_SECONDS} seconds")
+        policy = PostPolicy(bucket, datetime.now(UTC) + timedelta(seconds=expires))
+        policy.add_equals_condition("key", key)
+        if content_type:
+            policy.add_equals_condition("Content-Type", content_type)
+        policy.add_content_length_range_condition(0, max_size)
+        fields = {"key": key, **({"Content-Type": content_type} if content_type else {})}
+        fields.update(self._signer.presigned_post_policy(policy))
+        return PresignedPost(url=f"{self.public_url}/{bucket}", fields=fields)
