@@ -80,12 +80,10 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.api import API_BLUEPRINTS
     from app.api.local_objects import blp as local_objects
-    from app.api.security import authenticate
     from app.api.system import blp as system
 
     extensions.api.register_blueprint(system)
     for blueprint in API_BLUEPRINTS:
-        blueprint.before_request(authenticate)
         extensions.api.register_blueprint(blueprint)
     app.register_blueprint(local_objects)
 

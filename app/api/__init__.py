@@ -2,4 +2,9 @@
 
 from app.api import collaboration, uploads
 
+from app.api.security import authenticate
+
 API_BLUEPRINTS = [uploads.blp, collaboration.blp]
+
+for _blueprint in API_BLUEPRINTS:
+    _blueprint.before_request(authenticate)

@@ -1,0 +1,179 @@
+"""Observability: one JSON log line per request, Prometheus metrics at /metrics, counters the services bump."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from prometheus_client import CollectorRegistry, Counter, GCCollector, Histogram, PlatformCollector, ProcessCollector
+from prometheus_flask_exporter import PrometheusMetrics
+
+access_log = logging.getLogger("app.access")
+
+# Whatever a message quotes, a credential never reaches the log: JWTs, bearer values, signed-URL parameters.
+_SECRETS = (
+    (re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]*"), "<jwt>"),
+    (re.compile(r"(?i)\b(bearer\s+)[^\s,;\"']+"), r"\1<redacted>"),
+    (
+        re.compile(r"(?i)\b((?:x-amz-signature|x-amz-credential|x-amz-security-token|signature|access_token|token)=)[^&\s\"']+"),
+        r"\1<redacted>",
+    ),
+)
+_RECORD_ATTRS = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+def redact(text: str) -> str:
+    """The text with tokens and URL signatures replaced."""
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id and any `extra` fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        if has_request_context() and g.get("request_id"):
+            entry["request_id"] = g.request_id
+        entry.update({k: v for k, v in record.__dict__.items() if k not in _RECORD_ATTRS and not k.startswith("_")})
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, default=str)
+
+
+class TextFormatter(logging.Formatter):
+    """The classic one-line format, redacted, for reading logs in a terminal."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class Metrics:
+    """The application's own metrics, in the app's registry next to prometheus-flask-exporter's HTTP metrics."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.uploaded = Counter("storage_uploaded_bytes", "Bytes received into the object store", registry=registry)
+        self.downloaded = Counter("storage_downloaded_bytes", "Bytes served from the object store", registry=registry)
+        self.project_calls = Histogram(
+            "storage_project_service_call_duration_seconds",
+            "Project-service access checks by outcome (ok, timeout, error)",
+            ["outcome"],
+            buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0),
+            registry=registry,
+        )
+        self.lock_conflicts = Counter(
+            "storage_lock_conflicts", "Requests refused because another user holds the lock", registry=registry
+        )
+
+
+_last_initialised: Metrics | None = None  # for calls outside an app context (e.g. while a response streams)
+
+
+def init_app(app: Flask) -> None:
+    """Configure log formatting, the per-request log line and (when METRICS_ENABLED) /metrics."""
+    global _last_initialised
+    _configure_handlers(app.config["LOG_FORMAT"])
+    _register_request_log(app)
+    if not app.config["METRICS_ENABLED"]:
+        app.extensions["metrics"] = None
+        return
+    registry = CollectorRegistry()  # one per app: several apps in a process (tests) do not collide
+    for collector in (ProcessCollector, PlatformCollector, GCCollector):
+        collector(registry=registry)
+    PrometheusMetrics(
+        app,
+        registry=registry,
+        group_by=route,
+        default_labels={"endpoint": lambda: request.endpoint or "unmatched"},
+    )
+    app.extensions["metrics"] = _last_initialised = Metrics(registry)
+
+
+def route(req) -> str:
+    """The URL rule a request matched (bounded cardinality, unlike the raw path)."""
+    return req.url_rule.rule if req.url_rule is not None else "unmatched"
+
+
+def _configure_handlers(log_format: str) -> None:
+    # Plain StreamHandlers on the root logger are ours (or basicConfig's); test harness handlers are subclasses.
+    root = logging.getLogger()
+    handlers = [h for h in root.handlers if type(h) is logging.StreamHandler]
+    if not handlers:
+        handlers = [logging.StreamHandler()]
+        root.addHandler(handlers[0])
+    formatter = JsonFormatter() if log_format == "json" else TextFormatter()
+    for handler in handlers:
+        handler.setFormatter(formatter)
+
+
+def _register_request_log(app: Flask) -> None:
+    @app.before_request
+    def start_timer():
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response):
+        principal = g.get("principal")
+        fields = {
+            "method": request.method,
+            "path": request.path,  # never the query string: it may carry a signature
+            "status": response.status_code,
+            "user_id": getattr(principal, "user_id", None),
+            "request_id": g.get("request_id"),
+            "remote_addr": request.remote_addr,
+        }
+        started = g.get("request_started", time.perf_counter())
+        if response.is_streamed:  # a large transfer: log when the last byte has gone
+            response.call_on_close(lambda: _emit(fields, started))
+        else:
+            _emit(fields, started)
+        return response
+
+
+def _emit(fields: dict, started: float) -> None:
+    duration_ms = round((time.perf_counter() - started) * 1000, 2)
+    message = f"{fields['method']} {fields['path']} {fields['status']} {duration_ms}ms"
+    access_log.info(message, extra={**fields, "duration_ms": duration_ms})
+
+
+def _metrics() -> Metrics | None:
+    if has_app_context():
+        return current_app.extensions.get("metrics")
+    return _last_initialised
+
+
+def bytes_uploaded(n: int) -> None:
+    """Count bytes stored by an upload (proxy or confirmed presigned)."""
+    if (metrics := _metrics()) is not None and n > 0:
+        metrics.uploaded.inc(n)
+
+
+def bytes_downloaded(n: int) -> None:
+    """Count bytes served by a download."""
+    if (metrics := _metrics()) is not None and n > 0:
+        metrics.downloaded.inc(n)
+
+
+def project_call(outcome: str, seconds: float) -> None:
+    """Record one project-service call: outcome `ok`, `timeout` or `error`, and how long it took."""
+    if (metrics := _metrics()) is not None:
+        metrics.project_calls.labels(outcome=outcome).observe(seconds)
+
+
+def lock_conflict() -> None:
+    """Count a request refused because another user holds the lock."""
+    if (metrics := _metrics()) is not None:
+        metrics.lock_conflicts.inc()
