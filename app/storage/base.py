@@ -111,7 +111,7 @@ class HashingReader:
         self.max_size = max_size
         self.size = 0
         self.head = b""
-        self.error: BaseException | None = None  # what the source (or the size cap) raised, told apart from store errors
+        self.error: BaseException | None = None  # raised by the source or the size cap, not by the store
         self._hash = hashlib.sha256()
 
     def read(self, size: int = -1) -> bytes:

@@ -8,6 +8,7 @@ import hmac
 import json
 import os
 import shutil
+import stat as stat_module
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -40,8 +41,8 @@ MAX_PRESIGN_SECONDS = 7 * 24 * 3600
 class FileStream:
     """Chunks of a byte range of an open file; `close()` closes it."""
 
-    def __init__(self, file, length: int | None) -> None:
-        self.file = file
+    def __init__(self, file: BinaryIO, length: int | None) -> None:
+        self.file: BinaryIO | None = file
         self.remaining = length
 
     def __iter__(self) -> Iterator[bytes]:
@@ -67,13 +68,6 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _unlink(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
-
-
 class LocalStore(ObjectStore):
     """Files under `root/<bucket>/<key>`; content types in hidden sidecars; URLs signed with HMAC-SHA256."""
 
@@ -81,6 +75,10 @@ class LocalStore(ObjectStore):
         self, root: str | Path, buckets: Iterable[str], public_url: str, secret: str, *, clock: Clock | None = None
     ) -> None:
         super().__init__(buckets)
+        for bucket in self.buckets:
+            if "/" in bucket or bucket.startswith(INTERNAL_PREFIX):
+                raise ValueError(f"bucket {bucket!r} is not a single directory name")
+            check_key(bucket)
         self.root = Path(root).resolve()
         self.public_url = public_url.rstrip("/")
         # A key of its own, so these signatures can never be replayed against other uses of SECRET_KEY.
@@ -109,7 +107,7 @@ class LocalStore(ObjectStore):
     def _content_type(self, path: Path) -> str:
         try:
             return json.loads(self._sidecar(path).read_text())["content_type"]
-        except (FileNotFoundError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError):
             return "application/octet-stream"  # what S3 records when no type is given
 
     def _write_atomic(self, path: Path, write: Callable[[BinaryIO], object]) -> None:
@@ -123,7 +121,7 @@ class LocalStore(ObjectStore):
                 os.fsync(file.fileno())
             os.replace(temp, path)
         except BaseException:
-            _unlink(Path(temp))
+            Path(temp).unlink(missing_ok=True)
             raise
         _fsync_dir(path.parent)
 
@@ -133,12 +131,12 @@ class LocalStore(ObjectStore):
         sidecar = self._sidecar(path)
         try:
             if content_type is None:
-                _unlink(sidecar)
+                sidecar.unlink(missing_ok=True)
             else:
                 body = json.dumps({"content_type": content_type}).encode()
                 self._write_atomic(sidecar, lambda file: file.write(body))
         except BaseException:
-            _unlink(path)
+            path.unlink(missing_ok=True)
             raise
 
     def _info(self, key: str, path: Path, stat: os.stat_result | None = None) -> ObjectInfo:
@@ -195,7 +193,9 @@ class LocalStore(ObjectStore):
             stat = path.stat()
         except (FileNotFoundError, NotADirectoryError):
             raise ObjectNotFound(f"{bucket}/{key}") from None
-        if not path.is_file():
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot stat {bucket}/{key}: {exc}") from exc
+        if not stat_module.S_ISREG(stat.st_mode):
             raise ObjectNotFound(f"{bucket}/{key}")
         return self._info(key, path, stat)
 
@@ -216,10 +216,8 @@ class LocalStore(ObjectStore):
         path = self._path(bucket, key)
         try:
             if path.is_file():
-                path.unlink()
-            _unlink(self._sidecar(path))
-        except FileNotFoundError:
-            pass
+                path.unlink(missing_ok=True)
+            self._sidecar(path).unlink(missing_ok=True)
         except OSError as exc:
             raise StorageUnavailable(f"cannot delete {bucket}/{key}: {exc}") from exc
 
@@ -252,7 +250,11 @@ class LocalStore(ObjectStore):
             if name.endswith("/"):
                 yield from self._walk(Path(entry.path), key, prefix)
             elif entry.is_file(follow_symlinks=False):
-                yield self._info(key, Path(entry.path), entry.stat())
+                try:
+                    info = self._info(key, Path(entry.path), entry.stat())
+                except FileNotFoundError:
+                    continue  # deleted while listing
+                yield info
 
     # -- presigned URLs ----------------------------------------------------------------------------------------
 

@@ -96,7 +96,7 @@ class _ResponseStream:
         if self.response is None:
             return
         with _translated():
-            yield from self.response.stream(CHUNK_SIZE)
+            yield from self.response.stream(CHUNK_SIZE, decode_content=False)  # the stored bytes, never gunzipped
 
     def close(self) -> None:
         if self.response is not None:
@@ -263,7 +263,9 @@ class MinioStore(ObjectStore):
     def list(self, bucket: str, prefix: str = "") -> Iterator[ObjectInfo]:
         with _translated():
             for obj in self._client.list_objects(bucket, prefix=prefix, recursive=True):
-                yield ObjectInfo(key=obj.object_name, size=obj.size or 0, etag=obj.etag, last_modified=obj.last_modified)
+                yield ObjectInfo(
+                    key=obj.object_name, size=obj.size or 0, etag=obj.etag, last_modified=obj.last_modified
+                )
 
     def _presign(self, method: str, bucket: str, key: str, expires: int, params: dict[str, str] | None = None) -> str:
         check_key(key)
