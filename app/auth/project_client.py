@@ -6,6 +6,7 @@ import contextlib
 import http.cookiejar
 import json
 import logging
+import re
 import socket
 import threading
 import time
@@ -19,6 +20,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from app import observability
 from app.errors import ProjectServiceUnavailable
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ MAX_BODY = 1 << 20  # a decision is tiny; a huge answer is garbage, not somethin
 # One lock orders attach, release and abort, so an abort never shuts down a connection another call now owns.
 _LOCK = threading.Lock()
 _local = threading.local()
+_COOKIE_VALUE = re.compile(r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+")  # RFC 6265 cookie-octets
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,15 @@ class _AbortableAdapter(HTTPAdapter):
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
 
+    def close(self) -> None:
+        # urllib3 2.8's PoolManager.clear() leaves pooled sockets open until the pools are garbage collected.
+        pools = self.poolmanager.pools
+        for key in pools.keys():  # noqa: SIM118 -- RecentlyUsedContainer refuses plain iteration
+            pool = pools.get(key)
+            if pool is not None:
+                pool.close()
+        super().close()
+
 
 class ProjectClient:
     """Asks the project service for file-access decisions; every failure raises ProjectServiceUnavailable."""
@@ -169,18 +181,22 @@ class ProjectClient:
         call = _Call(time.monotonic() + self.timeout)
         with _LOCK:
             self._inflight.add(call)
+        outcome = "error"
         try:
             future = self._executor.submit(self._exchange, call, path, payload, token)
             try:
-                return parse(future.result(timeout=max(call.remaining(), 0)))
+                result = parse(future.result(timeout=max(call.remaining(), 0)))
+                outcome = "ok"
+                return result
             except TimeoutError:
+                outcome = "timeout"
                 future.cancel()
                 call.abort()
                 reason = f"no complete answer within {self.timeout}s"
         except Exception as exc:  # fail closed: whatever went wrong, the access is not confirmed
             reason = f"{type(exc).__name__}: {exc}"
-            reason = _redact(reason, token)
         finally:
+            observability.project_call(outcome, self.timeout - call.remaining())
             with _LOCK:
                 self._inflight.discard(call)
         logger.warning("project service %s failed, denying access: %s", path, reason)
@@ -193,6 +209,9 @@ class ProjectClient:
             remaining = call.remaining()
             if remaining <= 0:
                 raise _Malformed("deadline passed before the request started")
+            if token and not _COOKIE_VALUE.fullmatch(token):
+                # Checked here because requests' own error would quote the token into the log.
+                raise _Malformed("the token cannot be sent as a cookie or header value")
             headers = {"Authorization": f"Bearer {token}", "Cookie": f"access_token={token}"} if token else {}
             with self._session.post(
                 self.base_url + path,
@@ -252,11 +271,3 @@ def _decisions(answer: Any, items: list[dict]) -> list[Decision]:
 def _differs(result: dict, item: dict, key: str) -> bool:
     # Compared as text: a service may echo a numeric id as a number.
     return key not in result or str(result[key]) != str(item[key])
-
-
-def _redact(text: str, token: str | None) -> str:
-    """Remove the token from a message; some errors quote the offending header value, repr-escaped."""
-    for form in {token, token.strip(), repr(token)[1:-1]} if token else ():
-        if form:
-            text = text.replace(form, "<token>")
-    return text
