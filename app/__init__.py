@@ -9,8 +9,8 @@ from pathlib import Path
 
 from flask import Flask, g, request
 
+from app import extensions, observability
 from app.config import database_url, load_config
-from app import extensions
 
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -28,7 +28,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     configure_logging(app)
     register_extensions(app, clock=overrides.get("clock"))
     register_request_hooks(app)
+    observability.init_app(app)
     register_blueprints(app)
+    register_docs_assets(app)
     register_error_handlers(app)
     register_commands(app)
     return app
@@ -50,6 +52,11 @@ def register_extensions(app: Flask, clock=None) -> None:
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(Path(app.root_path).parent / "migrations"))
     extensions.api.init_app(app)
+    if app.config["CORS_ORIGINS"]:
+        from flask_cors import CORS
+
+        CORS(app, origins=app.config["CORS_ORIGINS"], supports_credentials=True,
+             expose_headers=["Content-Disposition", "Content-Range", "ETag", "X-File-ID", "X-Version-ID", "X-Request-ID"])
     url = app.config["PROJECT_SERVICE_URL"]
     client = ProjectClient(url, app.config["PROJECT_SERVICE_TIMEOUT"], app.config["PROJECT_SERVICE_RETRY_AFTER"]) if url else None
     app.extensions["project_client"] = client
@@ -69,7 +76,7 @@ def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def assign_request_id():
         given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if REQUEST_ID_RE.match(given) else uuid.uuid4().hex
+        g.request_id = given if REQUEST_ID_RE.fullmatch(given) else uuid.uuid4().hex
 
     @app.after_request
     def echo_request_id(response):
@@ -86,6 +93,15 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in API_BLUEPRINTS:
         extensions.api.register_blueprint(blueprint)
     app.register_blueprint(local_objects)
+
+
+def register_docs_assets(app: Flask) -> None:
+    """Serve the Swagger UI assets from the swagger-ui-bundle package, so /docs works without internet."""
+    from flask import Blueprint
+    from swagger_ui_bundle import swagger_ui_path
+
+    prefix = app.config["OPENAPI_SWAGGER_UI_URL"].rstrip("/")
+    app.register_blueprint(Blueprint("docs_assets", __name__, static_folder=swagger_ui_path, static_url_path=prefix))
 
 
 def register_error_handlers(app: Flask) -> None:

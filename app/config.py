@@ -127,10 +127,6 @@ class TestingConfig(Config):
         self.TESTING = True
 
 
-class StagingConfig(Config):
-    ENV_NAME = "staging"
-
-
 class ProductionConfig(Config):
     ENV_NAME = "production"
     REQUIRED = ("DATABASE_URL", "SECRET_KEY", "STORAGE_BACKEND", "PROJECT_SERVICE_URL")
@@ -145,6 +141,10 @@ class ProductionConfig(Config):
         if self.STORAGE_BACKEND == "minio":
             names += ["MINIO_ENDPOINT", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY", "MINIO_PUBLIC_ENDPOINT"]
         return [name for name in names if _env(name) is None]
+
+
+class StagingConfig(ProductionConfig):
+    ENV_NAME = "staging"
 
 
 CONFIGS = {

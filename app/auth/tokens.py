@@ -70,7 +70,7 @@ def decode_token(token: str, settings: TokenSettings) -> Principal:
         )
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise InvalidToken(f"{type(exc).__name__}: {exc}") from None
-    user_id = claims.get("user_id") or claims.get("sub")
+    user_id = claims.get("sub") or claims.get("user_id")
     if not isinstance(user_id, str | int) or isinstance(user_id, bool) or str(user_id) == "":
         raise InvalidToken("no usable user id claim")
     company = claims.get("company_id")

@@ -83,7 +83,7 @@ def parse_address(data: Mapping, *, prefix: str = "", folder: bool = False) -> A
         raise InvalidPath("The path must be a string.")
     if bucket_id is None:
         bucket_id, path = _split_absolute(bucket, path, prefix)
-    if not isinstance(bucket_id, str) or not BUCKET_ID_RE.match(bucket_id):
+    if not isinstance(bucket_id, str) or not BUCKET_ID_RE.fullmatch(bucket_id):
         raise ValidationError(
             "The bucket id is invalid.", errors={prefix + "bucket_id": ["1-64 characters of A-Z, a-z, 0-9, _ and -."]}
         )

@@ -225,6 +225,13 @@ def presign_upload(caller: Caller, data: Mapping) -> dict:
     _writable(caller, address)
     bucket, key = physical_bucket(address.bucket), new_object_key(address.bucket_id)
     expires_at = now() + timedelta(seconds=expires_in)
+    if method == "POST":
+        max_size = size if size is not None else setting("MAX_UPLOAD_SIZE")
+        post = store().presign_post(bucket, key, expires_in, max_size=max_size, content_type=content_type)
+        target = {"url": post.url, "fields": post.fields}
+    else:
+        put = store().presign_put(bucket, key, expires_in, content_type=content_type)
+        target = {"url": put.url, "headers": put.headers}
     intent = UploadIntent(
         id=uuid.uuid4(), bucket_type=address.bucket, bucket_id=address.bucket_id, logical_path=address.path,
         object_key=key, user_id=caller.user_id, method=method, content_type=content_type, declared_size=size,
@@ -234,14 +241,8 @@ def presign_upload(caller: Caller, data: Mapping) -> dict:
     audit.record(caller, "upload_presign", bucket=address.bucket, bucket_id=address.bucket_id, path=address.path,
                  upload_id=str(intent.id), method=method)
     db.session.commit()
-    result = {"method": method, "object_key": key, "upload_id": intent.id, "expires_in": expires_in,
-              "expires_at": expires_at}
-    if method == "POST":
-        post = store().presign_post(bucket, key, expires_in, max_size=size if size is not None else
-                                    setting("MAX_UPLOAD_SIZE"), content_type=content_type)
-        return {**result, "url": post.url, "fields": post.fields}
-    put = store().presign_put(bucket, key, expires_in, content_type=content_type)
-    return {**result, "url": put.url, "headers": put.headers}
+    return {**target, "method": method, "object_key": key, "upload_id": intent.id, "expires_in": expires_in,
+            "expires_at": expires_at}
 
 
 def confirm_upload(caller: Caller, upload_id: uuid.UUID) -> dict:

@@ -170,7 +170,7 @@ class MinioStore(ObjectStore):
             missing = [bucket for bucket in self.buckets if not self._probe.bucket_exists(bucket)]
         if missing:
             raise StorageUnavailable(f"missing buckets: {', '.join(missing)}")
-        return {"status": "ok", "backend": "minio", "endpoint": self.endpoint}
+        return {"status": "ok", "backend": "minio"}
 
     def put_stream(
         self, bucket: str, key: str, stream: Readable, *, max_size: int | None = None, content_type: str | None = None
