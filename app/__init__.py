@@ -55,10 +55,25 @@ def register_extensions(app: Flask, clock=None) -> None:
     if app.config["CORS_ORIGINS"]:
         from flask_cors import CORS
 
-        CORS(app, origins=app.config["CORS_ORIGINS"], supports_credentials=True,
-             expose_headers=["Content-Disposition", "Content-Range", "ETag", "X-File-ID", "X-Version-ID", "X-Request-ID"])
+        CORS(
+            app,
+            origins=app.config["CORS_ORIGINS"],
+            supports_credentials=True,
+            expose_headers=[
+                "Content-Disposition",
+                "Content-Range",
+                "ETag",
+                "X-File-ID",
+                "X-Version-ID",
+                "X-Request-ID",
+            ],
+        )
     url = app.config["PROJECT_SERVICE_URL"]
-    client = ProjectClient(url, app.config["PROJECT_SERVICE_TIMEOUT"], app.config["PROJECT_SERVICE_RETRY_AFTER"]) if url else None
+    client = (
+        ProjectClient(url, app.config["PROJECT_SERVICE_TIMEOUT"], app.config["PROJECT_SERVICE_RETRY_AFTER"])
+        if url
+        else None
+    )
     app.extensions["project_client"] = client
     app.extensions["policy"] = AccessPolicy(client, app.config["PROJECT_SERVICE_RETRY_AFTER"])
     app.extensions["token_settings"] = TokenSettings.from_config(app.config)

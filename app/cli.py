@@ -12,3 +12,64 @@ def init_buckets():
     """Create the configured buckets."""
     current_app.extensions["object_store"].ensure_buckets()
     click.echo("buckets ready")
+
+
+@storage.command("gc")
+def gc():
+    """Expire stale upload intents and drain the object deletion queue."""
+    from app.services.maintenance import collect_garbage
+
+    report = collect_garbage()
+    click.echo(f"expired upload intents: {report.expired_intents}")
+    click.echo(f"deleted objects: {report.deleted_objects}")
+    click.echo(f"failed deletions (still queued): {report.failed_deletions}")
+
+
+@storage.command("reconcile")
+@click.option("--fix", is_flag=True, help="Mark versions with a missing object corrupted; delete orphan objects.")
+def reconcile(fix):
+    """Report drift between metadata and objects; exit status 1 when drift is found without --fix."""
+    from app.services.maintenance import reconcile as run
+
+    report = run(fix=fix)
+    click.echo(f"checked {report.checked_versions} versions and {report.checked_objects} objects")
+    for drift in report.missing_objects:
+        action = "marked corrupted" if fix else "missing"
+        click.echo(f"missing object: {drift.bucket}/{drift.object_key} ({drift.detail}) [{action}]")
+    for drift in report.orphan_objects:
+        action = "deleted" if fix else "orphan"
+        click.echo(f"orphan object: {drift.bucket}/{drift.object_key} ({drift.detail}) [{action}]")
+    click.echo(f"missing: {len(report.missing_objects)}, orphans: {len(report.orphan_objects)}")
+    if report.drift and not fix:
+        raise SystemExit(1)
+
+
+@storage.command("token")
+@click.option("--user", "user_id", required=True, help="User id (the `sub` claim).")
+@click.option("--company", "company_id", default=None, help="Company id (the `company_id` claim).")
+@click.option("--roles", multiple=True, help="A role, or several separated by commas (repeatable), e.g. admin.")
+@click.option("--ttl", default=3600, show_default=True, type=click.IntRange(min=1), help="Lifetime in seconds.")
+def token(user_id, company_id, roles, ttl):
+    """Print a signed JWT for local use; refused where DEV_TOKEN_COMMAND is off (always in production)."""
+    import time
+
+    from app.auth.tokens import encode_token
+
+    config = current_app.config
+    if not config["DEV_TOKEN_COMMAND"]:
+        raise click.ClickException("minting tokens is disabled here (DEV_TOKEN_COMMAND is off, as in production)")
+    algorithm = next((a for a in config["JWT_ALGORITHMS"] if a.startswith("HS")), None)
+    if algorithm is None:
+        raise click.ClickException("JWT_ALGORITHMS has no HS* algorithm: only the identity provider can sign tokens")
+    now = int(time.time())
+    claims = {"sub": user_id, "iat": now, "exp": now + ttl}
+    if company_id:
+        claims["company_id"] = company_id
+    role_list = [r.strip() for value in roles for r in value.split(",") if r.strip()]
+    if role_list:
+        claims[config["JWT_ROLES_CLAIM"]] = role_list
+    if config["JWT_ISSUER"]:
+        claims["iss"] = config["JWT_ISSUER"]
+    if config["JWT_AUDIENCE"]:
+        claims["aud"] = config["JWT_AUDIENCE"]
+    click.echo(encode_token(claims, config["JWT_SECRET"], algorithm))

@@ -70,7 +70,12 @@ class IntentStatus(enum.StrEnum):
 
 def _enum(cls: type[enum.Enum], name: str) -> sa.Enum:
     return sa.Enum(
-        cls, name=name, native_enum=False, create_constraint=True, length=32, values_callable=lambda e: [m.value for m in e]
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import time
 from datetime import UTC, datetime
 
@@ -19,7 +20,7 @@ _SECRETS = (
     (re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]*"), "<jwt>"),
     (re.compile(r"(?i)\b(bearer\s+)[^\s,;\"']+"), r"\1<redacted>"),
     (
-        re.compile(r"(?i)\b((?:x-amz-signature|x-amz-credential|x-amz-security-token|signature|access_token|token)=)[^&\s\"']+"),
+        re.compile(r"(?i)\b((?:x-amz-(?:signature|credential|security-token)|signature|\w*token)=)[^&\s\"']+"),
         r"\1<redacted>",
     ),
 )
@@ -58,7 +59,23 @@ class TextFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
+        context = " ".join(f"{k}={getattr(record, k)}" for k in ("user_id", "request_id") if hasattr(record, k))
+        return redact(super().format(record) + (f" {context}" if context else ""))
+
+
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record arrives (servers and test harnesses may swap it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
 
 
 class Metrics:
@@ -97,6 +114,7 @@ def init_app(app: Flask) -> None:
         app,
         registry=registry,
         group_by=route,
+        buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
         default_labels={"endpoint": lambda: request.endpoint or "unmatched"},
     )
     app.extensions["metrics"] = _last_initialised = Metrics(registry)
@@ -108,15 +126,19 @@ def route(req) -> str:
 
 
 def _configure_handlers(log_format: str) -> None:
-    # Plain StreamHandlers on the root logger are ours (or basicConfig's); test harness handlers are subclasses.
+    # Plain StreamHandlers on the root logger are basicConfig's or ours; a test harness's handlers are subclasses.
     root = logging.getLogger()
-    handlers = [h for h in root.handlers if type(h) is logging.StreamHandler]
+    handlers = [h for h in root.handlers if type(h) in (logging.StreamHandler, StderrHandler)]
     if not handlers:
-        handlers = [logging.StreamHandler()]
+        handlers = [StderrHandler()]
         root.addHandler(handlers[0])
     formatter = JsonFormatter() if log_format == "json" else TextFormatter()
     for handler in handlers:
         handler.setFormatter(formatter)
+    # Alembic's logging fileConfig disables every logger that exists when migrations run in-process.
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if (name == "app" or name.startswith("app.")) and isinstance(logger, logging.Logger):
+            logger.disabled = False
 
 
 def _register_request_log(app: Flask) -> None:

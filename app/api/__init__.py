@@ -1,10 +1,9 @@
 """HTTP layer: one flask-smorest Blueprint per resource family."""
 
-from app.api import collaboration, uploads
-
+from app.api import collaboration, downloads, files, uploads
 from app.api.security import authenticate
 
-API_BLUEPRINTS = [uploads.blp, collaboration.blp]
+API_BLUEPRINTS = [uploads.blp, collaboration.blp, downloads.blp, files.blp]
 
 for _blueprint in API_BLUEPRINTS:
     _blueprint.before_request(authenticate)

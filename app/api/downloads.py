@@ -51,9 +51,8 @@ def _byte_range(download: Download) -> tuple[int, int] | None:
     if condition.date is not None or condition.etag not in (None, download.checksum_sha256):
         return None
     start, end = requested.ranges[0]
-    if start < 0 and end is None and size > 0:
-        start = max(start, -size)  # a suffix longer than the object is the whole object
-    span = requested.range_for_length(size)
+    suffix = start < 0 and end is None and size > 0  # a suffix longer than the object is the whole object
+    span = (max(size + start, 0), size) if suffix else requested.range_for_length(size)
     if span is None:
         raise RangeNotSatisfiable(headers={"Content-Range": f"bytes */{size}"}, size=size)
     return span

@@ -8,8 +8,8 @@ from flask import g, jsonify
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from app.multipart import MalformedForm
 from app.errors import AppError, DatabaseUnavailable, InternalError, StoreUnreachable, ValidationError
+from app.multipart import MalformedForm
 from app.services import audit
 from app.storage.base import StorageUnavailable
 

@@ -81,14 +81,14 @@ def get_metadata(args):
 
 
 @blp.route("/metadata", methods=["PATCH"])
-@blp.arguments(FileRefSchema, location="query", as_kwargs=False)
+@blp.arguments(FileRefSchema, location="query")
 @blp.arguments(MetadataPatchSchema)
 @blp.response(200, command_schema(MetadataUpdatedSchema, "MetadataUpdateCommand"))
 @blp.alt_response(404, description="file_not_found")
 @blp.alt_response(409, description="file_locked")
 def update_metadata(query, body):
     """Replace a file's tags and/or set its description."""
-    return command("Metadata updated", files.update_metadata(caller(), {**body, **query}, body))
+    return command("Metadata updated", files.update_metadata(caller(), query or body, body))
 
 
 @blp.route("/delete", methods=["DELETE"])

@@ -22,7 +22,7 @@ class FileRefSchema(AddressFieldsSchema):
 
 
 class VersionArgsSchema(FileRefSchema):
-    version = fields.Integer(strict=True, validate=validate.Range(min=1), metadata={"description": "Version number"})
+    version = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Version number"})
 
 
 class UploadFormSchema(AddressFieldsSchema):
@@ -50,12 +50,12 @@ class ConfirmUploadSchema(Schema):
 
 
 class PresignDownloadArgsSchema(VersionArgsSchema):
-    expires_in = fields.Integer(strict=True)
+    expires_in = fields.Integer()
 
 
 class ListArgsSchema(AddressFieldsSchema):
-    page = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1))
-    limit = fields.Integer(strict=True, load_default=50, validate=validate.Range(min=1, max=1000))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
     recursive = fields.Boolean(load_default=True)
     category = fields.String(validate=validate.OneOf(["image", "video", "document", "archive", "other"]))
     status = fields.String(validate=validate.OneOf(["draft", "pending_validation", "validated", "archived"]))
@@ -112,9 +112,11 @@ class CopyRequestSchema(Schema.from_dict({**_prefixed("source_"), **_prefixed("t
 
 
 class VersionsArgsSchema(FileRefSchema):
-    status = fields.String(validate=validate.OneOf(["draft", "pending_validation", "validated", "rejected", "corrupted"]))
-    limit = fields.Integer(strict=True, load_default=50, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0))
+    status = fields.String(
+        validate=validate.OneOf(["draft", "pending_validation", "validated", "rejected", "corrupted"])
+    )
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
 class CommitRequestSchema(Schema.from_dict({**_prefixed("source_"), **_prefixed("target_")})):

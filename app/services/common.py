@@ -107,7 +107,9 @@ def load_authorized(
 def active_lock(file_id: uuid.UUID) -> FileLock | None:
     """The unreleased lock that has not expired (an expired lease counts for nothing)."""
     return db.session.scalars(
-        sa.select(FileLock).where(FileLock.file_id == file_id, FileLock.released_at.is_(None), FileLock.expires_at > now())
+        sa.select(FileLock).where(
+            FileLock.file_id == file_id, FileLock.released_at.is_(None), FileLock.expires_at > now()
+        )
     ).first()
 
 

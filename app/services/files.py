@@ -78,8 +78,8 @@ def list_files(caller: Caller, data: Mapping) -> dict:
 def _folders(conditions: list, rest) -> list[str]:
     """Distinct names of the next path segment of the deeper files matching the same filters."""
     name = sa.func.substr(rest, 1, _position_of_slash(rest) - 1)
-    query = sa.select(name).where(*conditions, rest.like("%/%")).distinct().order_by(name)
-    return list(db.session.scalars(query))
+    query = sa.select(name).where(*conditions, rest.like("%/%")).distinct()
+    return sorted(db.session.scalars(query))  # code-point order whatever the database's collation
 
 
 def get_metadata(caller: Caller, data: Mapping) -> dict:

@@ -89,8 +89,13 @@ def lock_file(caller: Caller, data: Mapping) -> dict:
     file = load_authorized(caller, parse_file_ref(data), "lock", for_update=True)
     renewed = active_lock(file.id)
     lock = acquire(file, caller, ttl=ttl, lock_type=data.get("lock_type") or LockType.edit, reason=data.get("reason"))
-    audit.record(caller, "lock_renew" if renewed else "lock", file=file, lock_id=str(lock.id),
-                 expires_at=lock.expires_at.isoformat())
+    audit.record(
+        caller,
+        "lock_renew" if renewed else "lock",
+        file=file,
+        lock_id=str(lock.id),
+        expires_at=lock.expires_at.isoformat(),
+    )
     db.session.commit()
     return {"lock_id": lock.id, "file_id": file.id, "locked_by": lock.locked_by, "expires_at": lock.expires_at}
 
@@ -119,11 +124,22 @@ def unlock_file(caller: Caller, data: Mapping) -> dict:
         raise exc
     if not release(lock, caller, forced=forced, reason=data.get("reason")):
         raise FileNotLocked()
-    audit.record(caller, "force_unlock" if forced else "unlock", file=file, lock_id=str(lock.id),
-                 original_holder=lock.locked_by, reason=data.get("reason"))
+    audit.record(
+        caller,
+        "force_unlock" if forced else "unlock",
+        file=file,
+        lock_id=str(lock.id),
+        original_holder=lock.locked_by,
+        reason=data.get("reason"),
+    )
     db.session.commit()
-    return {"file_id": file.id, "lock_id": lock.id, "released_by": caller.user_id, "forced": forced,
-            "original_holder": lock.locked_by}
+    return {
+        "file_id": file.id,
+        "lock_id": lock.id,
+        "released_by": caller.user_id,
+        "forced": forced,
+        "original_holder": lock.locked_by,
+    }
 
 
 def list_locks(caller: Caller, data: Mapping) -> dict:
@@ -147,9 +163,14 @@ def list_locks(caller: Caller, data: Mapping) -> dict:
     rows = db.session.execute(query).all()
     targets = [target_of(file) for _, file in rows]
     readable = _readable(caller, targets)
-    locks = [{**LockSchema().dump(lock), "bucket_type": str(file.bucket_type), "bucket_id": file.bucket_id,
-              "logical_path": file.logical_path} for (lock, file), ok in zip(rows, readable, strict=True) if ok]
+    locks = [_with_address(lock, file) for (lock, file), ok in zip(rows, readable, strict=True) if ok]
     return {"locks": locks, "total": len(locks)}
+
+
+def _with_address(lock: FileLock, file: File) -> FileLock:
+    """The lock with its file's address attached, for LockWithAddressSchema."""
+    lock.bucket_type, lock.bucket_id, lock.logical_path = str(file.bucket_type), file.bucket_id, file.logical_path
+    return lock
 
 
 def _readable(caller: Caller, targets: list[Target]) -> list[bool]:
@@ -158,4 +179,3 @@ def _readable(caller: Caller, targets: list[Target]) -> list[bool]:
     decisions = policy().decide_many(caller.principal, [Target(b, i) for b, i in spaces], "read") if spaces else []
     allowed = {space: d.allowed for space, d in zip(spaces, decisions, strict=True)}
     return [allowed[(t.bucket, t.bucket_id)] for t in targets]
-

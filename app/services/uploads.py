@@ -196,11 +196,19 @@ def proxy_upload(caller: Caller, form: StreamingForm | None, query: Mapping) -> 
         mime_type = content_types.detect(put.head, form.file.filename or address.filename, form.file.content_type)
         _check_type(mime_type)
         if declared_checksum and declared_checksum != put.sha256:
-            raise ValidationError("The checksum does not match the uploaded bytes.",
-                                  errors={"checksum_sha256": ["Does not match the uploaded bytes."]})
+            raise ValidationError(
+                "The checksum does not match the uploaded bytes.",
+                errors={"checksum_sha256": ["Does not match the uploaded bytes."]},
+            )
         file, version = record_version(
-            caller, address, object_key=key, size=put.size, checksum=put.sha256, mime_type=mime_type,
-            description=fields.get("description"), tags=_tags(fields.get("tags")) if tags is None else tags,
+            caller,
+            address,
+            object_key=key,
+            size=put.size,
+            checksum=put.sha256,
+            mime_type=mime_type,
+            description=fields.get("description"),
+            tags=_tags(fields.get("tags")) if tags is None else tags,
         )
         audit.record(caller, "upload", file=file, version=version, size=put.size, method="proxy")
         db.session.commit()
@@ -233,16 +241,38 @@ def presign_upload(caller: Caller, data: Mapping) -> dict:
         put = store().presign_put(bucket, key, expires_in, content_type=content_type)
         target = {"url": put.url, "headers": put.headers}
     intent = UploadIntent(
-        id=uuid.uuid4(), bucket_type=address.bucket, bucket_id=address.bucket_id, logical_path=address.path,
-        object_key=key, user_id=caller.user_id, method=method, content_type=content_type, declared_size=size,
-        declared_checksum=checksum, created_at=now(), expires_at=expires_at,
+        id=uuid.uuid4(),
+        bucket_type=address.bucket,
+        bucket_id=address.bucket_id,
+        logical_path=address.path,
+        object_key=key,
+        user_id=caller.user_id,
+        method=method,
+        content_type=content_type,
+        declared_size=size,
+        declared_checksum=checksum,
+        created_at=now(),
+        expires_at=expires_at,
     )
     db.session.add(intent)
-    audit.record(caller, "upload_presign", bucket=address.bucket, bucket_id=address.bucket_id, path=address.path,
-                 upload_id=str(intent.id), method=method)
+    audit.record(
+        caller,
+        "upload_presign",
+        bucket=address.bucket,
+        bucket_id=address.bucket_id,
+        path=address.path,
+        upload_id=str(intent.id),
+        method=method,
+    )
     db.session.commit()
-    return {**target, "method": method, "object_key": key, "upload_id": intent.id, "expires_in": expires_in,
-            "expires_at": expires_at}
+    return {
+        **target,
+        "method": method,
+        "object_key": key,
+        "upload_id": intent.id,
+        "expires_in": expires_in,
+        "expires_at": expires_at,
+    }
 
 
 def confirm_upload(caller: Caller, upload_id: uuid.UUID) -> dict:
@@ -269,12 +299,21 @@ def confirm_upload(caller: Caller, upload_id: uuid.UUID) -> dict:
     if problem is not None:
         intent.status = IntentStatus.failed
         queue_deletion(bucket, intent.object_key, "upload rejected")
-        audit.record(caller, "upload_confirm", bucket=address.bucket, bucket_id=address.bucket_id, path=address.path,
-                     outcome="rejected", reason=problem.code, upload_id=str(intent.id))
+        audit.record(
+            caller,
+            "upload_confirm",
+            bucket=address.bucket,
+            bucket_id=address.bucket_id,
+            path=address.path,
+            outcome="rejected",
+            reason=problem.code,
+            upload_id=str(intent.id),
+        )
         db.session.commit()
         raise problem
-    file, version = record_version(caller, address, object_key=intent.object_key, size=size, checksum=checksum,
-                                   mime_type=mime_type)
+    file, version = record_version(
+        caller, address, object_key=intent.object_key, size=size, checksum=checksum, mime_type=mime_type
+    )
     intent.status, intent.file_id = IntentStatus.confirmed, file.id
     audit.record(caller, "upload_confirm", file=file, version=version, size=size, upload_id=str(intent.id))
     db.session.commit()
@@ -285,11 +324,15 @@ def _confirm_problem(intent: UploadIntent, size: int, checksum: str, mime_type: 
     if size > setting("MAX_UPLOAD_SIZE"):
         return PayloadTooLarge(f"The file exceeds the limit of {setting('MAX_UPLOAD_SIZE')} bytes.")
     if intent.declared_size is not None and size != intent.declared_size:
-        return ValidationError("The uploaded size differs from the declared size.",
-                               errors={"size": [f"Declared {intent.declared_size}, uploaded {size}."]})
+        return ValidationError(
+            "The uploaded size differs from the declared size.",
+            errors={"size": [f"Declared {intent.declared_size}, uploaded {size}."]},
+        )
     if intent.declared_checksum and intent.declared_checksum != checksum:
-        return ValidationError("The checksum does not match the uploaded bytes.",
-                               errors={"checksum_sha256": ["Does not match the uploaded bytes."]})
+        return ValidationError(
+            "The checksum does not match the uploaded bytes.",
+            errors={"checksum_sha256": ["Does not match the uploaded bytes."]},
+        )
     if not content_types.allowed(mime_type, setting("ALLOWED_MIME_TYPES")):
         return UnsupportedMediaType(f"Files of type {mime_type} are not allowed.")
     return None

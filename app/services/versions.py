@@ -64,13 +64,25 @@ def copy_file(caller: Caller, data: Mapping) -> dict:
     bucket, key = _copy_object(version, source, target.bucket, target.bucket_id)
     try:
         file, new_version = record_version(
-            caller, target, object_key=key, size=version.size, checksum=version.checksum_sha256,
-            mime_type=version.mime_type, base_version_number=version.version_number,
+            caller,
+            target,
+            object_key=key,
+            size=version.size,
+            checksum=version.checksum_sha256,
+            mime_type=version.mime_type,
+            base_version_number=version.version_number,
         )
         file.source_file_id, file.base_version_number = source.id, version.version_number
         file.tags = dict(source.tags or {})
-        audit.record(caller, "copy", file=file, version=new_version, source_file_id=str(source.id),
-                     base_version_number=version.version_number, lock_id=str(lock.id) if lock else None)
+        audit.record(
+            caller,
+            "copy",
+            file=file,
+            version=new_version,
+            source_file_id=str(source.id),
+            base_version_number=version.version_number,
+            lock_id=str(lock.id) if lock else None,
+        )
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -117,17 +129,26 @@ def commit_version(caller: Caller, data: Mapping) -> dict:
         current = db.session.get(File, target.id).latest_version_number
         raise VersionConflict(
             f"The base version {base} is not the newest; the file is at version {current}.",
-            current_version_number=current, base_version=base,
+            current_version_number=current,
+            base_version=base,
         )
     source_version = _current_version(working)
     bucket, key = _copy_object(source_version, working, target.bucket_type, target.bucket_id)
     try:
         version = FileVersion(
-            id=uuid.uuid4(), file_id=target.id, version_number=number, object_key=key, size=source_version.size,
-            mime_type=source_version.mime_type, category=source_version.category,
-            checksum_sha256=source_version.checksum_sha256, status=VersionStatus.pending_validation,
-            changelog=data.get("message") or data.get("changelog"), base_version_number=base,
-            created_by=caller.user_id, created_at=now(),
+            id=uuid.uuid4(),
+            file_id=target.id,
+            version_number=number,
+            object_key=key,
+            size=source_version.size,
+            mime_type=source_version.mime_type,
+            category=source_version.category,
+            checksum_sha256=source_version.checksum_sha256,
+            status=VersionStatus.pending_validation,
+            changelog=data.get("message") or data.get("changelog"),
+            base_version_number=base,
+            created_by=caller.user_id,
+            created_at=now(),
         )
         db.session.add(version)
         if target.status != FileStatus.pending_validation:
@@ -136,8 +157,7 @@ def commit_version(caller: Caller, data: Mapping) -> dict:
         lock = active_lock(target.id)
         if lock is not None and lock.locked_by == caller.user_id and not data.get("keep_lock", False):
             release(lock, caller, forced=False, reason="committed")
-        audit.record(caller, "commit", file=target, version=version, base_version=base,
-                     working_file_id=str(working.id))
+        audit.record(caller, "commit", file=target, version=version, base_version=base, working_file_id=str(working.id))
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -184,10 +204,13 @@ def decide_version(caller: Caller, version_id: uuid.UUID, *, approve: bool, comm
 
 
 def _has_pending(file: File, decided: FileVersion) -> bool:
-    return db.session.scalar(
-        sa.select(sa.func.count()).where(
-            FileVersion.file_id == file.id,
-            FileVersion.id != decided.id,
-            FileVersion.status == VersionStatus.pending_validation,
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(
+                FileVersion.file_id == file.id,
+                FileVersion.id != decided.id,
+                FileVersion.status == VersionStatus.pending_validation,
+            )
         )
-    ) > 0
+        > 0
+    )

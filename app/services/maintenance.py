@@ -1,0 +1,189 @@
+"""Maintenance: drain the object deletion queue, expire upload intents, reconcile metadata with the store."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import (
+    BucketType,
+    File,
+    FileVersion,
+    IntentStatus,
+    ObjectDeletion,
+    UploadIntent,
+    VersionStatus,
+)
+from app.services import audit
+from app.services.common import drain_deletions, now, physical_bucket, queue_deletion, setting, store
+from app.storage.base import ObjectNotFound
+
+
+@dataclass
+class GcReport:
+    expired_intents: int = 0
+    deleted_objects: int = 0
+    failed_deletions: int = 0
+
+
+def collect_garbage() -> GcReport:
+    """Expire pending upload intents past their expiry (queueing their objects), then drain the deletion queue.
+
+    Objects that cannot be deleted stay queued with `attempts` and `last_error`.
+    """
+    report = GcReport()
+    expired = db.session.scalars(
+        sa.select(UploadIntent)
+        .where(UploadIntent.status == IntentStatus.pending, UploadIntent.expires_at < now())
+        .with_for_update(skip_locked=True)
+    ).all()
+    for intent in expired:
+        intent.status = IntentStatus.expired
+        queue_deletion(physical_bucket(intent.bucket_type), intent.object_key, "upload intent expired")
+        audit.record(
+            None,
+            "upload_expire",
+            bucket=str(intent.bucket_type),
+            bucket_id=intent.bucket_id,
+            path=intent.logical_path,
+            upload_id=str(intent.id),
+        )
+    db.session.commit()
+    report.expired_intents = len(expired)
+    report.deleted_objects, report.failed_deletions = drain_deletions()
+    return report
+
+
+@dataclass
+class Drift:
+    bucket: str
+    object_key: str
+    detail: str = ""
+
+
+@dataclass
+class ReconcileReport:
+    checked_versions: int = 0
+    checked_objects: int = 0
+    missing_objects: list[Drift] = field(default_factory=list)  # a version row whose object is gone
+    orphan_objects: list[Drift] = field(default_factory=list)  # an object nothing references
+    fixed: bool = False
+
+    @property
+    def drift(self) -> bool:
+        return bool(self.missing_objects or self.orphan_objects)
+
+
+def reconcile(*, fix: bool = False) -> ReconcileReport:
+    """Compare version rows with the objects in each physical bucket.
+
+    Missing: a version (not yet marked `corrupted`) whose object is absent; `fix` marks it `corrupted`.
+    Orphan: an object older than RECONCILE_GRACE_SECONDS that is no version's key, no pending upload's key and not
+    already queued; `fix` queues and deletes it. Each finding is re-checked before it is reported.
+    """
+    report = ReconcileReport(fixed=fix)
+    by_bucket: dict[str, list[str]] = defaultdict(list)
+    for bucket_type in BucketType:
+        by_bucket[physical_bucket(bucket_type)].append(bucket_type.value)
+    cutoff = now() - timedelta(seconds=setting("RECONCILE_GRACE_SECONDS"))
+    for bucket, bucket_types in by_bucket.items():
+        _reconcile_bucket(report, bucket, bucket_types, cutoff)
+    if fix:
+        _fix(report)
+    return report
+
+
+def _known_keys(bucket: str, bucket_types: list[str]) -> tuple[dict[str, tuple], set[str]]:
+    """({version key: (version id, status)}, {keys of pending uploads and queued deletions}) for one bucket."""
+    versions = db.session.execute(
+        sa.select(FileVersion.object_key, FileVersion.id, FileVersion.status)
+        .join(File, File.id == FileVersion.file_id)
+        .where(File.bucket_type.in_(bucket_types))
+    ).all()
+    pending = db.session.scalars(
+        sa.select(UploadIntent.object_key).where(
+            UploadIntent.bucket_type.in_(bucket_types), UploadIntent.status == IntentStatus.pending
+        )
+    ).all()
+    queued = db.session.scalars(sa.select(ObjectDeletion.object_key).where(ObjectDeletion.bucket == bucket)).all()
+    return {key: (version_id, status) for key, version_id, status in versions}, {*pending, *queued}
+
+
+def _reconcile_bucket(report: ReconcileReport, bucket: str, bucket_types: list[str], cutoff) -> None:
+    versions, other = _known_keys(bucket, bucket_types)
+    db.session.commit()
+    seen: set[str] = set()
+    for info in store().list(bucket):
+        report.checked_objects += 1
+        seen.add(info.key)
+        if info.key in versions or info.key in other:
+            continue
+        if info.last_modified is None or info.last_modified >= cutoff:
+            continue  # possibly an upload between its bytes and its commit
+        if not _referenced(bucket, bucket_types, info.key):
+            report.orphan_objects.append(
+                Drift(bucket, info.key, f"{info.size} bytes, {info.last_modified.isoformat()}")
+            )
+    report.checked_versions += len(versions)
+    for key, (version_id, status) in versions.items():
+        if key in seen or status == VersionStatus.corrupted:
+            continue
+        if _version_exists(version_id) and not _object_exists(bucket, key):
+            report.missing_objects.append(Drift(bucket, key, f"version {version_id}"))
+
+
+def _referenced(bucket: str, bucket_types: list[str], key: str) -> bool:
+    """Re-check one key against the database (it may have been committed since the snapshot)."""
+    version = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(FileVersion)
+        .join(File, File.id == FileVersion.file_id)
+        .where(FileVersion.object_key == key, File.bucket_type.in_(bucket_types))
+    )
+    intent = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(UploadIntent)
+        .where(UploadIntent.object_key == key, UploadIntent.status == IntentStatus.pending)
+    )
+    queued = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ObjectDeletion)
+        .where(ObjectDeletion.bucket == bucket, ObjectDeletion.object_key == key)
+    )
+    db.session.commit()
+    return bool(version or intent or queued)
+
+
+def _version_exists(version_id) -> bool:
+    found = db.session.scalar(sa.select(sa.func.count()).select_from(FileVersion).where(FileVersion.id == version_id))
+    db.session.commit()
+    return bool(found)
+
+
+def _object_exists(bucket: str, key: str) -> bool:
+    try:
+        store().stat(bucket, key)
+    except ObjectNotFound:
+        return False
+    return True
+
+
+def _fix(report: ReconcileReport) -> None:
+    """Mark missing versions corrupted and queue the orphans (one commit), then drain the queued orphans."""
+    for drift in report.missing_objects:
+        version_id = db.session.scalar(sa.select(FileVersion.id).where(FileVersion.object_key == drift.object_key))
+        if version_id is None:
+            continue
+        db.session.execute(
+            sa.update(FileVersion).where(FileVersion.id == version_id).values(status=VersionStatus.corrupted)
+        )
+        version = db.session.get(FileVersion, version_id)
+        audit.record(None, "version_corrupted", file=version.file, version=version, reason="reconcile: object missing")
+    for drift in report.orphan_objects:
+        queue_deletion(drift.bucket, drift.object_key, "reconcile: orphan object")
+    db.session.commit()
+    drain_deletions((d.bucket, d.object_key) for d in report.orphan_objects)
