@@ -9,12 +9,26 @@ import shutil
 import tempfile
 from typing import BinaryIO
 
-from werkzeug.sansio.multipart import NEED_DATA, Data, Epilogue, Field, File, MultipartDecoder
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.sansio.multipart import NEED_DATA, SEARCH_EXTRA_LENGTH, Data, Epilogue, Field, File, MultipartDecoder
 
 READ_SIZE = 1024 * 1024
 MAX_FIELD_BYTES = 64 * 1024
 MAX_FIELDS = 100
 SPOOL_MEMORY = 1024 * 1024
+
+
+class _Decoder(MultipartDecoder):
+    """werkzeug's decoder, holding back every CR/LF that may start the boundary.
+
+    werkzeug 3.1 measures the window from the end of the buffer without the boundary's trailing `--`/CRLF, so a
+    read ending just after `\r\n--boundary-` lets the CR out as file data (a stored byte too many).
+    """
+
+    def _last_partial_boundary_index(self, data: bytes | bytearray) -> int:
+        start = max(0, len(data) - len(b"\r\n--" + self.boundary) - SEARCH_EXTRA_LENGTH)
+        found = [i for i in (data.find(b"\r", start), data.find(b"\n", start)) if i != -1]
+        return min(found) if found else len(data)
 
 
 class MalformedForm(ValueError):
@@ -65,31 +79,38 @@ class StreamingForm:
 
     def __init__(self, stream: BinaryIO, boundary: bytes) -> None:
         self.stream = stream
-        self.decoder = MultipartDecoder(boundary, max_parts=MAX_FIELDS + 1)
+        # The buffer never holds more than one read plus one field: a body with no boundary cannot grow it.
+        self.decoder = _Decoder(boundary, max_form_memory_size=READ_SIZE + MAX_FIELD_BYTES, max_parts=MAX_FIELDS + 1)
         self.fields: dict[str, str] = {}
         self.file: FilePart | SpooledPart | None = None
         self._eof = False
+        self._complete = False
         self._read_fields()
 
     def _next_event(self):
         while True:
             try:
                 event = self.decoder.next_event()
+                if event is not NEED_DATA:
+                    return event
+                if self._eof:
+                    raise MalformedForm("the body ended before the form did")
+                chunk = self.stream.read(READ_SIZE)
+                self._eof = not chunk
+                self.decoder.receive_data(chunk or None)
+            except RequestEntityTooLarge:
+                raise MalformedForm("too many parts, or part headers too large") from None
+            except MalformedForm:
+                raise
             except ValueError as exc:
                 raise MalformedForm(str(exc)) from None
-            if event is not NEED_DATA:
-                return event
-            if self._eof:
-                raise MalformedForm("the body ended before the form did")
-            chunk = self.stream.read(READ_SIZE)
-            self._eof = not chunk
-            self.decoder.receive_data(chunk or None)
 
     def _read_fields(self) -> None:
         """Collect fields until the first file part (kept open for streaming) or the end of the form."""
-        while True:
+        while not self._complete:
             event = self._next_event()
             if isinstance(event, Epilogue):
+                self._complete = True
                 return
             if isinstance(event, File):
                 if self.file is not None:  # only the first file part counts; later ones are skipped

@@ -30,15 +30,20 @@ DOCUMENTS = {
     "application/vnd.ms-powerpoint",
 }
 DOCUMENT_PREFIXES = ("text/", "application/vnd.openxmlformats-officedocument.", "application/vnd.oasis.opendocument.")
-# Containers that name-based detection refines (a .docx is a zip, an .odt too).
-CONTAINERS = {"application/zip"}
+# Zip-based formats: a zip whose name says one of these is one (a .docx is a zip); any other name keeps zip.
+ZIP_FORMAT_PREFIXES = (
+    "application/vnd.openxmlformats-officedocument.",
+    "application/vnd.oasis.opendocument.",
+    "application/epub+zip",
+    "application/java-archive",
+)
 
 
 def detect(head: bytes, filename: str, declared: str | None = None) -> str:
     """The type sniffed from the first bytes wins; then the name; then the client's word; else octet-stream."""
     sniffed = filetype.guess_mime(head) if head else None
     by_name = mimetypes.guess_type(filename, strict=False)[0]
-    if sniffed and not (sniffed in CONTAINERS and by_name and category(by_name) == "document"):
+    if sniffed and not (sniffed == "application/zip" and by_name and by_name.startswith(ZIP_FORMAT_PREFIXES)):
         return sniffed
     if by_name:
         return by_name

@@ -42,7 +42,6 @@ from app.services.context import Caller
 from app.storage.base import ObjectNotFound, ObjectTooLarge
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-ADDRESS_FIELDS = ("bucket_type", "bucket", "logical_path", "path")
 
 
 def record_version(
@@ -161,6 +160,13 @@ def _check_type(mime_type: str) -> None:
         raise UnsupportedMediaType(f"Files of type {mime_type} are not allowed.")
 
 
+def _address_known(fields: Mapping) -> bool:
+    """Bucket, path and bucket id (or a README-form absolute path) are all present."""
+    bucket = fields.get("bucket_type") or fields.get("bucket")
+    path = fields.get("logical_path") or fields.get("path")
+    return bool(bucket and path and (fields.get("bucket_id") or fields.get("id") or path.startswith("/")))
+
+
 def _writable(caller: Caller, address: Address) -> None:
     """Authorize `write` and refuse early when another user holds the lock (rechecked at commit)."""
     policy().require(caller.principal, address_target(address), "write")
@@ -178,8 +184,8 @@ def proxy_upload(caller: Caller, form: StreamingForm | None, query: Mapping) -> 
     if form is None:
         raise NoFile("The body must be multipart/form-data with a `file` part.")
     fields = {**query, **form.fields}
-    if form.file is not None and not any(fields.get(f) for f in ADDRESS_FIELDS):
-        form.spool()  # the address comes after the file: keep the bytes on disk until it is known
+    if form.file is not None and not _address_known(fields):
+        form.spool()  # (part of) the address comes after the file: keep the bytes on disk until it is known
         fields = {**query, **form.fields}
     address = parse_address(fields)
     if form.file is None:
@@ -193,6 +199,7 @@ def proxy_upload(caller: Caller, form: StreamingForm | None, query: Mapping) -> 
         raise PayloadTooLarge(f"The file exceeds the limit of {setting('MAX_UPLOAD_SIZE')} bytes.") from None
     try:
         fields = {**query, **form.finish()}
+        declared_checksum = declared_checksum or _checksum(fields.get("checksum_sha256"))
         mime_type = content_types.detect(put.head, form.file.filename or address.filename, form.file.content_type)
         _check_type(mime_type)
         if declared_checksum and declared_checksum != put.sha256:
