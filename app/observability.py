@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from prometheus_client import CollectorRegistry, Counter, GCCollector, Histogram, PlatformCollector, ProcessCollector
 from prometheus_flask_exporter import PrometheusMetrics
+from werkzeug.wsgi import ClosingIterator
 
 access_log = logging.getLogger("app.access")
 
@@ -65,9 +66,6 @@ class TextFormatter(logging.Formatter):
 
 class StderrHandler(logging.StreamHandler):
     """Writes to whatever sys.stderr is when a record arrives (servers and test harnesses may swap it)."""
-
-    def __init__(self) -> None:
-        super().__init__()
 
     @property
     def stream(self):
@@ -158,8 +156,10 @@ def _register_request_log(app: Flask) -> None:
             "remote_addr": request.remote_addr,
         }
         started = g.get("request_started", time.perf_counter())
-        if response.is_streamed:  # a large transfer: log when the last byte has gone
-            response.call_on_close(lambda: _emit(fields, started))
+        if response.is_streamed:
+            # A streamed body (a download) is logged when the server closes it, after the last byte. Wrapping the
+            # body itself works for direct_passthrough responses too, whose Response.close() is never called.
+            response.response = ClosingIterator(response.response, lambda: _emit(fields, started))
         else:
             _emit(fields, started)
         return response

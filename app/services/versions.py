@@ -60,7 +60,14 @@ def copy_file(caller: Caller, data: Mapping) -> dict:
     existing = find_file(FileRef(address=target))
     if existing is not None and not data.get("overwrite", False):
         raise FileExists(f"A file already exists at {target.path}.")
-    lock = acquire(source, caller, ttl=setting("LOCK_DEFAULT_TTL")) if lock_source else ensure_unlocked(source, caller)
+    lock = None
+    if lock_source:
+        lock = acquire(source, caller, ttl=setting("LOCK_DEFAULT_TTL"))
+        audit.record(
+            caller, "lock", file=source, lock_id=str(lock.id), expires_at=lock.expires_at.isoformat(), via="copy"
+        )
+    else:
+        ensure_unlocked(source, caller)
     bucket, key = _copy_object(version, source, target.bucket, target.bucket_id)
     try:
         file, new_version = record_version(
@@ -118,7 +125,8 @@ def commit_version(caller: Caller, data: Mapping) -> dict:
     commits on one base exactly one wins. Raises FileLocked, VersionConflict, FileNotFound, AccessDenied.
     """
     working = load_authorized(caller, parse_file_ref(data, prefix="source_", id_field="source_file_id"), "read")
-    target = load_authorized(caller, parse_file_ref(data, prefix="target_", id_field="file_id"), "write")
+    target_ref = parse_file_ref(data, prefix="target_", id_field="file_id")
+    target = load_authorized(caller, target_ref, "write", for_update=True)  # serializes with lock takers
     base = data.get("base_version")
     if base is None:
         base = working.base_version_number if working.base_version_number is not None else target.latest_version_number

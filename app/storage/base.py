@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -99,6 +101,89 @@ class ObjectStream(Protocol):
     def __iter__(self) -> Iterator[bytes]: ...
 
     def close(self) -> None: ...
+
+
+class Prefetch:
+    """Reads an ObjectStream ahead in a background thread, into a bounded buffer of chunks, while the caller
+    writes the previous ones: reading from the store and writing to the client overlap instead of alternating.
+
+    At most `depth` chunks wait in memory. The thread starts on the first iteration and is the only one that
+    touches the wrapped stream from then on; it closes that stream (releasing the store's connection) when the
+    stream ends, fails, or `close()` is called. `close()` wakes it even when it is blocked on a full buffer
+    because the client went away, and waits up to `close_timeout` seconds for it (it can only be slower when it
+    is inside a read from the store, which the store's read timeout bounds). Errors of the store's stream are
+    raised by the iteration, after the chunks read before them.
+    """
+
+    def __init__(self, stream: ObjectStream, depth: int = 8, *, close_timeout: float = 10.0) -> None:
+        if depth < 1:
+            raise ValueError("depth must be at least 1")
+        self._stream = stream
+        self._depth = depth
+        self._close_timeout = close_timeout
+        self._chunks: deque[bytes] = deque()
+        self._lock = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._finished = False  # the reader thread has closed the stream and ended
+        self._closed = False  # close() was called
+        self._error: BaseException | None = None
+
+    def __iter__(self) -> Iterator[bytes]:
+        with self._lock:
+            if self._thread is not None:
+                raise RuntimeError("a Prefetch stream can be iterated only once")
+            if self._closed:
+                return
+            self._thread = threading.Thread(target=self._fill, name="object-prefetch", daemon=True)
+            self._thread.start()
+        while True:
+            with self._lock:
+                while not self._chunks and not self._finished and not self._closed:
+                    self._lock.wait()
+                if self._chunks:
+                    chunk = self._chunks.popleft()
+                    self._lock.notify_all()
+                elif self._error is not None and not self._closed:
+                    raise self._error
+                else:
+                    return
+            yield chunk
+
+    def _fill(self) -> None:
+        try:
+            for chunk in self._stream:
+                with self._lock:
+                    while len(self._chunks) >= self._depth and not self._closed:
+                        self._lock.wait()
+                    if self._closed:
+                        break
+                    self._chunks.append(chunk)
+                    self._lock.notify_all()
+        except BaseException as exc:  # handed to the consumer, which raises it
+            self._error = exc
+        finally:
+            try:
+                self._stream.close()
+            finally:
+                with self._lock:
+                    self._finished = True
+                    self._lock.notify_all()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._chunks.clear()
+            self._lock.notify_all()
+            thread = self._thread
+        if thread is None:
+            self._stream.close()  # never iterated: no thread owns the stream
+        elif thread is not threading.current_thread():
+            thread.join(self._close_timeout)
+
+    @property
+    def reader_alive(self) -> bool:
+        """Whether the read-ahead thread is still running (for tests and diagnostics)."""
+        return self._thread is not None and self._thread.is_alive()
 
 
 class HashingReader:

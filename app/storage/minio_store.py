@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -11,7 +13,7 @@ import certifi
 import urllib3
 from minio import Minio
 from minio.commonconfig import CopySource
-from minio.datatypes import PostPolicy
+from minio.datatypes import Part, PostPolicy
 from minio.error import MinioException, S3Error
 
 from app.storage.base import (
@@ -21,6 +23,7 @@ from app.storage.base import (
     ObjectInfo,
     ObjectNotFound,
     ObjectStore,
+    Prefetch,
     PresignedPost,
     PresignedPut,
     PutResult,
@@ -70,20 +73,16 @@ def _translated() -> Iterator[None]:
         raise _port_error(exc) from exc
 
 
-class _FullReads:
-    """Fills every read up to `size` (minio concatenates short reads, which is quadratic for big parts)."""
-
-    def __init__(self, source: HashingReader) -> None:
-        self.source = source
-
-    def read(self, size: int = -1) -> bytes:
-        buffer = bytearray()
-        while size < 0 or len(buffer) < size:
-            data = self.source.read(CHUNK_SIZE if size < 0 else min(CHUNK_SIZE, size - len(buffer)))
-            if not data:
-                break
-            buffer += data
-        return bytes(buffer)
+def _read_part(source: HashingReader, size: int) -> bytes:
+    """Up to `size` bytes of source (fewer only at its end), built once from its chunks."""
+    chunks, have = [], 0
+    while have < size:
+        data = source.read(min(CHUNK_SIZE, size - have))
+        if not data:
+            break
+        chunks.append(data)
+        have += len(data)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 class _ResponseStream:
@@ -108,7 +107,11 @@ class _ResponseStream:
 class MinioStore(ObjectStore):
     """Objects in an S3-compatible server; presigned URLs are signed for `public_endpoint`."""
 
-    PART_SIZE = 16 * 1024 * 1024  # parts are buffered in memory (about 3x while minio slices them)
+    # Proxy uploads are pipelined: the request thread reads, hashes and fills one part while UPLOAD_WORKERS parts
+    # travel to the store, so at most (UPLOAD_WORKERS + 1) parts are in memory per upload.
+    PART_SIZE = 8 * 1024 * 1024
+    UPLOAD_WORKERS = 3
+    PREFETCH_CHUNKS = 8  # read-ahead of downloads, in chunks of CHUNK_SIZE
 
     def __init__(
         self,
@@ -121,12 +124,20 @@ class MinioStore(ObjectStore):
         region: str = "us-east-1",
         public_endpoint: str | None = None,
         part_size: int = PART_SIZE,
+        upload_workers: int = UPLOAD_WORKERS,
+        prefetch_chunks: int = PREFETCH_CHUNKS,
         connect_timeout: float = 2.0,
         read_timeout: float = 30.0,
     ) -> None:
         super().__init__(buckets)
         self.endpoint = endpoint
+        if part_size < 5 * 1024 * 1024:
+            raise ValueError("part_size must be at least 5 MiB (the S3 minimum)")
+        if upload_workers < 1:
+            raise ValueError("upload_workers must be at least 1")
         self.part_size = part_size
+        self.upload_workers = upload_workers
+        self.prefetch_chunks = prefetch_chunks
         # One retry for a refused connection or a stale keep-alive socket, two for 5xx: a dead store fails in seconds.
         retries = urllib3.Retry(
             total=3, connect=1, read=1, status=2, backoff_factor=0.2, status_forcelist=(500, 502, 503, 504)
@@ -177,26 +188,85 @@ class MinioStore(ObjectStore):
     ) -> PutResult:
         check_key(key)
         hashing = HashingReader(stream, max_size)
+        headers = {"Content-Type": content_type or "application/octet-stream"}
+        first = _read_part(hashing, self.part_size)  # the source's error or ObjectTooLarge: nothing was sent yet
+        if len(first) < self.part_size:
+            self._put_single(bucket, key, first, headers)
+        else:
+            self._put_multipart(bucket, key, hashing, first, headers)
+        return PutResult(key=key, size=hashing.size, sha256=hashing.sha256, head=hashing.head)
+
+    def _put_single(self, bucket: str, key: str, data: bytes, headers: dict[str, str]) -> None:
         try:
-            # Sequential parts: minio's parallel uploader leaks its worker threads when the reader raises.
+            # part_size above the length: one PutObject (the default would split 5 to 8 MiB in two parts)
             self._client.put_object(
-                bucket,
-                key,
-                _FullReads(hashing),  # type: ignore[arg-type]
-                length=-1,
-                part_size=self.part_size,
-                num_parallel_uploads=1,
-                content_type=content_type or "application/octet-stream",
+                bucket, key, io.BytesIO(data), len(data), content_type=headers["Content-Type"], part_size=self.part_size
             )
         except BaseException as exc:
-            if exc is not hashing.error:  # the store failed, or minio's own abort did: clean up ourselves
-                self._discard(bucket, key, completed_maybe=hashing.error is None)
-            if hashing.error is not None:
-                raise hashing.error from None  # the source's error (or ObjectTooLarge), not the store's
+            self._discard(bucket, key, completed_maybe=True)  # the answer may have been lost after the write
             if isinstance(exc, VENDOR_ERRORS):
                 raise _port_error(exc) from exc
             raise
-        return PutResult(key=key, size=hashing.size, sha256=hashing.sha256, head=hashing.head)
+
+    def _put_multipart(
+        self, bucket: str, key: str, hashing: HashingReader, first: bytes, headers: dict[str, str]
+    ) -> None:
+        """Upload `first` and the rest of `hashing` as parts, (upload_workers) at a time, while reading the next.
+
+        minio has no public call for a multipart upload fed part by part (put_object reads the stream itself, one
+        part after the other, and its parallel mode leaks its threads when the stream raises), so this uses the
+        private calls put_object is made of; minio is pinned in requirements.txt and the contract tests cover them.
+        Any failure aborts the upload (no object, no incomplete upload), waits for the uploader threads and raises
+        the source's error unchanged, ObjectTooLarge, or the port error of the store's failure.
+        """
+        client = self._client
+        with _translated():
+            upload_id = client._create_multipart_upload(bucket, key, dict(headers))
+        etags: dict[int, str] = {}
+        completing = False
+        pool = ThreadPoolExecutor(max_workers=self.upload_workers, thread_name_prefix="part-upload")
+        try:
+            pending: set[Future] = set()
+            part, number = first, 1
+            del first
+            while part:
+                while len(pending) >= self.upload_workers:  # the memory bound: wait for a free uploader
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        etags.update([future.result()])  # a store failure surfaces here
+                pending.add(pool.submit(self._upload_part, bucket, key, upload_id, number, part))
+                part = None  # only the uploader holds the part now
+                number += 1
+                part = _read_part(hashing, self.part_size)
+            for future in pending:
+                etags.update([future.result()])
+            completing = True
+            with _translated():
+                client._complete_multipart_upload(bucket, key, upload_id, [Part(n, etags[n]) for n in sorted(etags)])
+        except BaseException as exc:
+            pool.shutdown(wait=True, cancel_futures=True)  # no part is sent after the abort below
+            self._abort(bucket, key, upload_id)
+            if completing:
+                self._discard(bucket, key, completed_maybe=True)  # the completion may have taken effect
+            if exc is hashing.error:
+                raise
+            if hashing.error is not None:
+                raise hashing.error from None
+            if isinstance(exc, VENDOR_ERRORS):
+                raise _port_error(exc) from exc
+            raise
+        finally:
+            pool.shutdown(wait=True)
+
+    def _upload_part(self, bucket: str, key: str, upload_id: str, number: int, data: bytes) -> tuple[int, str]:
+        with _translated():
+            return number, self._client._upload_part(bucket, key, data, None, upload_id, number)
+
+    def _abort(self, bucket: str, key: str, upload_id: str) -> None:
+        """Best effort: abort the multipart upload (its parts are dropped by the store)."""
+        # When the store is unreachable, `incomplete_uploads` lets a later sweep finish the job.
+        with suppress(*VENDOR_ERRORS):
+            self._client._abort_multipart_upload(bucket, key, upload_id)
 
     def _discard(self, bucket: str, key: str, *, completed_maybe: bool) -> None:
         """Best effort: abort incomplete uploads of key and, when the upload may have completed, remove it."""
@@ -218,7 +288,7 @@ class MinioStore(ObjectStore):
         with _translated():
             return [upload.object_name for upload in self._incomplete(bucket, prefix)]
 
-    def open(self, bucket: str, key: str, *, offset: int = 0, length: int | None = None) -> _ResponseStream:
+    def open(self, bucket: str, key: str, *, offset: int = 0, length: int | None = None) -> _ResponseStream | Prefetch:
         check_key(key)
         if offset < 0 or (length is not None and length < 0):
             raise ValueError("offset and length must not be negative")
@@ -234,7 +304,10 @@ class MinioStore(ObjectStore):
             return _ResponseStream(None)
         except VENDOR_ERRORS as exc:
             raise _port_error(exc) from exc
-        return _ResponseStream(response)
+        if length is not None and length <= CHUNK_SIZE:
+            return _ResponseStream(response)  # one chunk: nothing to overlap
+        # Read the next chunks from the store while the caller writes this one (see Prefetch).
+        return Prefetch(_ResponseStream(response), self.prefetch_chunks)
 
     def stat(self, bucket: str, key: str) -> ObjectInfo:
         check_key(key)
