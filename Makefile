@@ -49,3 +49,40 @@ openapi-check: install ## fail when openapi.yml differs from the code
 
 migrate: install ## apply migrations to DATABASE_URL (default: the embedded SQLite file)
 	$(FLASK) db upgrade
+
+# --- Extra test layers, Docker and Compose ------------------------------------------------------------
+IMAGE ?= storage-service:dev
+DOCKER_CHECK = command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1 && docker compose version >/dev/null 2>&1 \
+	|| { echo "$@ needs Docker: a running engine and the Compose v2 plugin. Without Docker: make dev, or scripts/start_dev.sh --full" >&2; exit 1; }
+
+.PHONY: test-unit-coverage test-all test-integration-script test-integration-setup test-integration-teardown test-watch docker-build compose-up compose-down
+
+test-unit-coverage: install ## unit tests with line coverage of app/ (terminal report + htmlcov/index.html)
+	$(PYTEST) tests/unit --cov=app --cov-report=term-missing --cov-report=html
+
+test-all: lint ## lint, then every test layer with coverage of app/
+	$(PYTEST) tests --cov=app --cov-report=term-missing
+
+test-integration-script: install ## integration suite via scripts/run_integration_tests.sh; ARGS=--docker for MinIO + PostgreSQL in Docker
+	scripts/run_integration_tests.sh $(ARGS)
+
+test-integration-setup: ## start PostgreSQL + MinIO from docker-compose.test.yml and print the TEST_* variables to export
+	scripts/run_integration_tests.sh --setup
+
+test-integration-teardown: ## stop the services test-integration-setup started and delete their data
+	scripts/run_integration_tests.sh --teardown
+
+test-watch: install ## re-run the unit tests whenever a Python file under app/ or tests/ changes
+	$(VENV)/bin/watchfiles --filter python "$(PYTEST) tests/unit -x -q" app tests
+
+docker-build: ## build the runtime image $(IMAGE)
+	@$(DOCKER_CHECK)
+	docker build -t $(IMAGE) .
+
+compose-up: ## development stack (docker-compose.yml): API on :8000, MinIO on :9000, console on :9001
+	@$(DOCKER_CHECK)
+	docker compose up -d --build --wait
+
+compose-down: ## stop the development stack; data volumes are kept (docker compose down -v deletes them)
+	@$(DOCKER_CHECK)
+	docker compose down

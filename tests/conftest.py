@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,31 @@ from tests.support.tokens import SECRET, bearer
 TABLES = ("audit_logs", "object_deletions", "upload_intents", "file_locks", "file_versions", "files")
 
 
+@dataclass(frozen=True)
+class ExternalS3:
+    """An S3 server the environment names (TEST_S3_*), e.g. MinIO in docker-compose.test.yml."""
+
+    endpoint: str
+    access_key: str
+    secret_key: str
+    region: str
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.endpoint}"
+
+
 @pytest.fixture(scope="session")
 def seaweed():
+    """The S3 server of the suite: TEST_S3_ENDPOINT when set, else a SeaweedFS started for the session."""
+    if os.environ.get("TEST_S3_ENDPOINT"):
+        yield ExternalS3(
+            os.environ["TEST_S3_ENDPOINT"],
+            os.environ["TEST_S3_ACCESS_KEY"],
+            os.environ["TEST_S3_SECRET_KEY"],
+            os.environ.get("TEST_S3_REGION", "us-east-1"),
+        )
+        return
     server = start_seaweed(Path(tempfile.mkdtemp(prefix="storage-s3-")))
     yield server
     server.stop()

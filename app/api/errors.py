@@ -8,6 +8,7 @@ from flask import g, jsonify
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from app import observability
 from app.errors import AppError, DatabaseUnavailable, InternalError, StoreUnreachable, ValidationError
 from app.multipart import MalformedForm
 from app.services import audit
@@ -36,6 +37,8 @@ def error_response(error: AppError):
 
 
 def handle_app_error(error: AppError):
+    if error.code == "file_locked":
+        observability.lock_conflict()
     if getattr(error, "audit", None) is not None and g.get("principal") is not None:
         from app.api.security import caller
 

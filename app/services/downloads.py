@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app import observability
 from app.errors import ObjectMissing
 from app.extensions import db
 from app.models import File, FileVersion, VersionStatus
@@ -90,6 +91,7 @@ def open_download(caller: Caller, download: Download, *, offset: int = 0, length
         db.session.rollback()
         stream.close()
         raise
+    observability.bytes_downloaded(download.size - offset if length is None else length)
     return stream
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app import observability
 from app.errors import (
     FileNotFound,
     InvalidState,
@@ -223,6 +224,7 @@ def proxy_upload(caller: Caller, form: StreamingForm | None, query: Mapping) -> 
         db.session.rollback()
         store().delete(bucket, key)
         raise
+    observability.bytes_uploaded(put.size)
     return version_data(file, version)
 
 
@@ -324,6 +326,7 @@ def confirm_upload(caller: Caller, upload_id: uuid.UUID) -> dict:
     intent.status, intent.file_id = IntentStatus.confirmed, file.id
     audit.record(caller, "upload_confirm", file=file, version=version, size=size, upload_id=str(intent.id))
     db.session.commit()
+    observability.bytes_uploaded(size)
     return version_data(file, version)
 
 
