@@ -91,8 +91,6 @@ fi
 
 if [ -n "${TEST_S3_ENDPOINT:-}" ]; then
   scripts/wait-for-it.sh "$TEST_S3_ENDPOINT" -t 60 -q || die "no S3 server answers at TEST_S3_ENDPOINT=$TEST_S3_ENDPOINT"
-  grep -rqs TEST_S3_ENDPOINT tests/conftest.py tests/support/ \
-    || echo "warning: the test fixtures do not read TEST_S3_ENDPOINT; the suite uses its own SeaweedFS" >&2
 fi
 
 echo "PostgreSQL: ${TEST_DATABASE_URL:-local 127.0.0.1:5432 or a throwaway cluster}"
