@@ -106,6 +106,16 @@ class Config:
         self.OPENAPI_JSON_PATH = "openapi.json"
         self.OPENAPI_SWAGGER_UI_PATH = "/docs"
         self.OPENAPI_SWAGGER_UI_URL = "/docs/assets/"
+        self.API_SPEC_OPTIONS = {
+            "info": {"description": "Document storage: upload, download, list, lock, copy, version and validate files."},
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                    "cookieAuth": {"type": "apiKey", "in": "cookie", "name": self.JWT_COOKIE_NAME},
+                }
+            },
+            "security": [{"bearerAuth": []}, {"cookieAuth": []}],
+        }
         self.PAGINATION_HEADER_NAME = None
         self.JSON_SORT_KEYS = False
         self.MAX_FORM_MEMORY_SIZE = 1024 * 1024

@@ -1,9 +1,12 @@
-"""Unbound extensions, bound to the app by the factory."""
+"""Unbound extensions, bound to the app by the factory; the API classes document our error format."""
 
+import flask_smorest
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
+from webargs.flaskparser import FlaskParser
+
+from app.schemas.resources import ErrorSchema
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -12,6 +15,19 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class ArgumentsParser(FlaskParser):
+    DEFAULT_VALIDATION_STATUS = 400  # invalid input is 400 validation_error, not 422
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = ArgumentsParser()
+
+
+class Api(flask_smorest.Api):
+    ERROR_SCHEMA = ErrorSchema
+
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()

@@ -1,9 +1,9 @@
 """Collaboration endpoints: copy, locks, versions, commit, approve / reject."""
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.api.security import caller
+from app.extensions import Blueprint
 from app.schemas.requests import (
     CommitRequestSchema,
     CopyRequestSchema,

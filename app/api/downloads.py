@@ -1,12 +1,12 @@
 """Download endpoints: streamed through the service (ranges, conditional GET) and presigned URLs."""
 
 from flask import Response, request
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from werkzeug.wsgi import ClosingIterator
 
 from app.api.security import caller
 from app.errors import RangeNotSatisfiable
+from app.extensions import Blueprint
 from app.schemas.requests import PresignDownloadArgsSchema, VersionArgsSchema
 from app.services import downloads
 from app.services.downloads import Download

@@ -1,9 +1,9 @@
 """File endpoints: list a folder, read and update metadata, delete."""
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.api.security import caller
+from app.extensions import Blueprint
 from app.schemas.requests import (
     DeleteSchema,
     FileRefSchema,

@@ -1,9 +1,9 @@
 """System endpoints: health, version, public configuration (no authentication)."""
 
 from flask import current_app
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from app.extensions import Blueprint
 from app.services import system
 
 blp = Blueprint("system", __name__, description="Health, version and public configuration")
@@ -40,6 +40,7 @@ class PublicConfigSchema(Schema):
 
 
 @blp.route("/health")
+@blp.doc(security=[])
 @blp.response(200, HealthSchema)
 @blp.alt_response(503, schema=HealthSchema, description="The database or the object store is down")
 def health():
@@ -49,6 +50,7 @@ def health():
 
 
 @blp.route("/version")
+@blp.doc(security=[])
 @blp.response(200, ServiceVersionSchema)
 def version():
     """Service version."""
@@ -56,6 +58,7 @@ def version():
 
 
 @blp.route("/config")
+@blp.doc(security=[])
 @blp.response(200, PublicConfigSchema)
 def config():
     """Public settings: limits, presign bounds, lock TTLs, buckets."""

@@ -1,11 +1,11 @@
 """Upload endpoints: proxy (streamed multipart), presign and confirm."""
 
 from flask import request
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from werkzeug.http import parse_options_header
 
 from app.api.security import caller
+from app.extensions import Blueprint
 from app.multipart import MalformedForm, StreamingForm
 from app.schemas.requests import ConfirmUploadSchema, PresignUploadSchema, UploadFormSchema
 from app.schemas.resources import command, command_schema

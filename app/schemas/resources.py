@@ -90,3 +90,12 @@ def command_schema(data_schema: type[Schema], name: str) -> type[Schema]:
 
 def command(message: str, data: dict) -> dict:
     return {"status": "success", "success": True, "message": message, "data": data}
+
+
+class ErrorSchema(Schema):
+    """The one error shape (contract §4)."""
+
+    status = fields.String(dump_default="error")
+    message = fields.String(metadata={"description": "Machine-readable error code"})
+    detail = fields.String(metadata={"description": "Human-readable sentence"})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))

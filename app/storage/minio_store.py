@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import mmap
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager, suppress
@@ -73,16 +74,23 @@ def _translated() -> Iterator[None]:
         raise _port_error(exc) from exc
 
 
-def _read_part(source: HashingReader, size: int) -> bytes:
-    """Up to `size` bytes of source (fewer only at its end), built once from its chunks."""
-    chunks, have = [], 0
-    while have < size:
-        data = source.read(min(CHUNK_SIZE, size - have))
-        if not data:
-            break
-        chunks.append(data)
-        have += len(data)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+def _part_buffer(size: int) -> mmap.mmap:
+    """A part buffer: anonymous memory mapped for it alone, so it never fragments the heap, costs only the pages
+    written (a small upload touches a few), and is returned to the system when the last reference goes."""
+    return mmap.mmap(-1, size)
+
+
+def _fill(source: HashingReader, buffer: mmap.mmap) -> int:
+    """Copy up to len(buffer) bytes of source into buffer (fewer only at its end); the number copied."""
+    view, have, size = memoryview(buffer), 0, len(buffer)
+    with view:
+        while have < size:
+            data = source.read(min(CHUNK_SIZE, size - have))
+            if not data:
+                break
+            view[have : have + len(data)] = data
+            have += len(data)
+    return have
 
 
 class _ResponseStream:
@@ -189,14 +197,15 @@ class MinioStore(ObjectStore):
         check_key(key)
         hashing = HashingReader(stream, max_size)
         headers = {"Content-Type": content_type or "application/octet-stream"}
-        first = _read_part(hashing, self.part_size)  # the source's error or ObjectTooLarge: nothing was sent yet
-        if len(first) < self.part_size:
-            self._put_single(bucket, key, first, headers)
+        first = _part_buffer(self.part_size)
+        size = _fill(hashing, first)  # the source's error or ObjectTooLarge: nothing was sent yet
+        if size < self.part_size:
+            self._put_single(bucket, key, memoryview(first)[:size], headers)
         else:
             self._put_multipart(bucket, key, hashing, first, headers)
         return PutResult(key=key, size=hashing.size, sha256=hashing.sha256, head=hashing.head)
 
-    def _put_single(self, bucket: str, key: str, data: bytes, headers: dict[str, str]) -> None:
+    def _put_single(self, bucket: str, key: str, data: memoryview, headers: dict[str, str]) -> None:
         try:
             # part_size above the length: one PutObject (the default would split 5 to 8 MiB in two parts)
             self._client.put_object(
@@ -209,9 +218,12 @@ class MinioStore(ObjectStore):
             raise
 
     def _put_multipart(
-        self, bucket: str, key: str, hashing: HashingReader, first: bytes, headers: dict[str, str]
+        self, bucket: str, key: str, hashing: HashingReader, first: mmap.mmap, headers: dict[str, str]
     ) -> None:
-        """Upload `first` and the rest of `hashing` as parts, (upload_workers) at a time, while reading the next.
+        """Upload `first` and the rest of `hashing` as parts, `upload_workers` at a time, while reading the next.
+
+        The parts are read into at most (upload_workers + 1) buffers, reused as their uploads finish; each byte is
+        copied once, from the source's chunks into a buffer (minio and urllib3 send any bytes-like body as is).
 
         minio has no public call for a multipart upload fed part by part (put_object reads the stream itself, one
         part after the other, and its parallel mode leaks its threads when the stream raises), so this uses the
@@ -223,23 +235,31 @@ class MinioStore(ObjectStore):
         with _translated():
             upload_id = client._create_multipart_upload(bucket, key, dict(headers))
         etags: dict[int, str] = {}
+        spare: list[mmap.mmap] = []
+        pending: dict[Future, mmap.mmap] = {}  # uploads in flight, with the buffer each one reads
+
+        def collect(done: Iterable[Future]) -> None:
+            for future in done:
+                etags.update([future.result()])  # a store failure surfaces here
+                spare.append(pending.pop(future))
+
         completing = False
         pool = ThreadPoolExecutor(max_workers=self.upload_workers, thread_name_prefix="part-upload")
         try:
-            pending: set[Future] = set()
-            part, number = first, 1
+            buffer: mmap.mmap | None = first
+            size, number = len(first), 1
             del first
-            while part:
+            while size:
+                # a memoryview, not the mmap: urllib3 would read() an mmap as a file, from its current position
+                part = memoryview(buffer) if size == len(buffer) else memoryview(buffer)[:size]
                 while len(pending) >= self.upload_workers:  # the memory bound: wait for a free uploader
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        etags.update([future.result()])  # a store failure surfaces here
-                pending.add(pool.submit(self._upload_part, bucket, key, upload_id, number, part))
-                part = None  # only the uploader holds the part now
+                    collect(wait(pending, return_when=FIRST_COMPLETED).done)
+                pending[pool.submit(self._upload_part, bucket, key, upload_id, number, part)] = buffer
+                part = buffer = None  # only the uploader uses it now
                 number += 1
-                part = _read_part(hashing, self.part_size)
-            for future in pending:
-                etags.update([future.result()])
+                buffer = spare.pop() if spare else _part_buffer(self.part_size)
+                size = _fill(hashing, buffer)  # the source's error or ObjectTooLarge is raised here
+            collect(list(pending))
             completing = True
             with _translated():
                 client._complete_multipart_upload(bucket, key, upload_id, [Part(n, etags[n]) for n in sorted(etags)])
@@ -258,7 +278,7 @@ class MinioStore(ObjectStore):
         finally:
             pool.shutdown(wait=True)
 
-    def _upload_part(self, bucket: str, key: str, upload_id: str, number: int, data: bytes) -> tuple[int, str]:
+    def _upload_part(self, bucket: str, key: str, upload_id: str, number: int, data: memoryview) -> tuple[int, str]:
         with _translated():
             return number, self._client._upload_part(bucket, key, data, None, upload_id, number)
 
