@@ -107,7 +107,7 @@ class Config:
         self.OPENAPI_SWAGGER_UI_PATH = "/docs"
         self.OPENAPI_SWAGGER_UI_URL = "/docs/assets/"
         self.API_SPEC_OPTIONS = {
-            "info": {"description": "Document storage: upload, download, list, lock, copy, version and validate files."},
+            "info": {"description": "Document storage: upload, download, list, lock, copy, version, validate."},
             "components": {
                 "securitySchemes": {
                     "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},

@@ -119,7 +119,10 @@ class MinioStore(ObjectStore):
     # travel to the store, so at most (UPLOAD_WORKERS + 1) parts are in memory per upload.
     PART_SIZE = 8 * 1024 * 1024
     UPLOAD_WORKERS = 3
-    PREFETCH_CHUNKS = 8  # read-ahead of downloads, in chunks of CHUNK_SIZE
+    # Read-ahead of downloads in a thread (see Prefetch), in chunks of CHUNK_SIZE; 0: none. Off by default: measured
+    # with scripts/bench_transfer.py it gained nothing, as the kernel's autotuned receive buffer already reads the
+    # store's response ahead while a chunk is written to the client, and the thread costs CPU and memory.
+    PREFETCH_CHUNKS = 0
 
     def __init__(
         self,
@@ -324,8 +327,8 @@ class MinioStore(ObjectStore):
             return _ResponseStream(None)
         except VENDOR_ERRORS as exc:
             raise _port_error(exc) from exc
-        if length is not None and length <= CHUNK_SIZE:
-            return _ResponseStream(response)  # one chunk: nothing to overlap
+        if self.prefetch_chunks < 1 or (length is not None and length <= CHUNK_SIZE):
+            return _ResponseStream(response)  # no read-ahead configured, or one chunk: nothing to overlap
         # Read the next chunks from the store while the caller writes this one (see Prefetch).
         return Prefetch(_ResponseStream(response), self.prefetch_chunks)
 

@@ -21,6 +21,7 @@ from app.storage.minio_store import MinioStore
 
 UPLOAD_LIMIT = 64 * 1024  # MAX_UPLOAD_SIZE of the local store's HTTP endpoints in these tests
 PART_SIZE = 5 * 1024 * 1024  # S3's minimum, so multipart uploads happen with small test objects
+PREFETCH_CHUNKS = 4  # the `minio_store` fixture reads ahead (optional, off in the default configuration)
 
 
 class LocalServer:
@@ -80,6 +81,24 @@ def make_store(request, tmp_path) -> Callable[..., ObjectStore]:
         return store
 
     return build
+
+
+@pytest.fixture
+def minio_store(seaweed) -> MinioStore:
+    """A MinioStore alone (S3 test part size, read-ahead on, fresh buckets), for the S3 adapter's own behaviour."""
+    prefix = f"ct-{uuid.uuid4().hex[:12]}"
+    store = MinioStore(
+        seaweed.endpoint,
+        seaweed.access_key,
+        seaweed.secret_key,
+        buckets=[f"{prefix}-a"],
+        region=seaweed.region,
+        public_endpoint=seaweed.url,
+        part_size=PART_SIZE,
+        prefetch_chunks=PREFETCH_CHUNKS,
+    )
+    store.ensure_buckets()
+    return store
 
 
 @pytest.fixture

@@ -114,7 +114,9 @@ def test_too_large_leaves_nothing_and_exact_size_is_accepted(store, bucket, left
     assert (result.size, result.sha256) == (limit, hashlib.sha256(data[:limit]).hexdigest())
 
 
-@pytest.mark.parametrize("after", [2 * MiB, 7 * MiB], ids=["before-first-part", "after-first-part"])
+@pytest.mark.parametrize(
+    "after", [2 * MiB, 7 * MiB, 23 * MiB], ids=["before-first-part", "after-first-part", "parts-in-flight"]
+)
 def test_failing_source_raises_its_own_error_and_leaves_nothing(store, bucket, leftovers, after):
     threads = threading.active_count()
     with pytest.raises(ConnectionResetError):
@@ -123,6 +125,44 @@ def test_failing_source_raises_its_own_error_and_leaves_nothing(store, bucket, l
         store.stat(bucket, "broken")
     assert leftovers(bucket) == []
     assert threading.active_count() == threads  # no uploader threads left waiting for parts
+
+
+def test_too_large_after_several_parts_leaves_nothing_and_no_threads(store, bucket, leftovers):
+    threads = threading.active_count()
+    with pytest.raises(ObjectTooLarge):
+        store.put_stream(bucket, "capped", FailingSource(40 * MiB), max_size=21 * MiB)
+    with pytest.raises(ObjectNotFound):
+        store.stat(bucket, "capped")
+    assert leftovers(bucket) == []
+    assert threading.active_count() == threads
+
+
+def test_many_part_object_round_trips_in_order(store, bucket):
+    blocks = [bytes([n]) * MiB for n in range(27)]  # every MiB distinct: a reordered part changes the hash
+    data = b"".join(blocks) + b"tail"
+    result = put(store, bucket, "ordered", data)
+    assert (result.size, result.sha256, result.head) == (len(data), hashlib.sha256(data).hexdigest(), data[:8192])
+    assert store.sha256(bucket, "ordered") == (len(data), result.sha256)
+
+
+@pytest.mark.parametrize("size", [5 * MiB, 10 * MiB], ids=["one-part", "two-parts"])
+def test_object_of_exactly_whole_parts_round_trips(store, bucket, size):
+    data = os.urandom(size)  # the part size of the S3 tests: the last read of the source is empty
+    result = put(store, bucket, "whole", data)
+    assert (result.size, result.sha256) == (size, hashlib.sha256(data).hexdigest())
+    assert read(store, bucket, "whole") == data
+
+
+def test_closing_a_stream_after_one_chunk_leaves_no_thread(store, bucket):
+    put(store, bucket, "long", os.urandom(12 * MiB))
+    threads = threading.active_count()
+    stream = store.open(bucket, "long")
+    first = next(iter(stream))
+    assert 0 < len(first) <= MiB
+    time.sleep(0.2)  # a read-ahead fills its buffer and waits
+    stream.close()
+    assert threading.active_count() == threads
+    assert read(store, bucket, "long", offset=MiB, length=10) != b""  # the store still serves
 
 
 def test_zero_byte_object(store, bucket):
@@ -370,6 +410,107 @@ def test_minio_presigning_makes_no_network_call():
     form = store.presign_post("users", "a/b.txt", 60, max_size=10)
     assert form.url == "https://files.example.com/users"
     assert {"key", "policy", "x-amz-signature"} <= set(form.fields)
+
+
+class AbortingSource(FailingSource):
+    """A client body that, once `after` bytes were read, aborts every incomplete upload behind the store's back."""
+
+    def __init__(self, store: MinioStore, bucket: str, after: int, total: int) -> None:
+        super().__init__(total)
+        self.store, self.bucket, self.after, self.total, self.aborted = store, bucket, after, total, 0
+
+    def read(self, size: int = -1) -> bytes:
+        if not self.aborted and self.total - self.remaining >= self.after:
+            uploads = self.store._incomplete(self.bucket, "")
+            for upload in uploads:
+                self.store._client._abort_multipart_upload(self.bucket, upload.object_name, upload.upload_id)
+            self.aborted = len(uploads)
+        if self.remaining <= 0:
+            return b""
+        return super().read(size)
+
+
+def test_minio_store_failure_mid_upload_raises_a_port_error_and_leaves_nothing(minio_store):
+    store, bucket = minio_store, minio_store.buckets[0]
+    threads = threading.active_count()
+    source = AbortingSource(store, bucket, after=12 * MiB, total=40 * MiB)
+    with pytest.raises(StorageUnavailable, match="NoSuchUpload"):
+        store.put_stream(bucket, "cut", source)
+    assert source.aborted == 1  # the upload existed and was cut while parts were still coming
+    assert source.remaining > 0  # the service stopped reading the client soon after
+    with pytest.raises(ObjectNotFound):
+        store.stat(bucket, "cut")
+    assert store.incomplete_uploads(bucket) == []
+    assert threading.active_count() == threads
+
+
+def test_minio_upload_holds_at_most_workers_plus_one_parts(minio_store, monkeypatch):
+    from app.storage import minio_store as adapter
+
+    store, bucket = minio_store, minio_store.buckets[0]
+    allocated = []
+    original = adapter._part_buffer
+    monkeypatch.setattr(adapter, "_part_buffer", lambda size: allocated.append(size) or original(size))
+    data = os.urandom(52 * MiB + 3)  # 11 parts of 5 MiB
+    result = put(store, bucket, "bounded", data)
+    assert (result.size, result.sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    assert allocated == [store.part_size] * (store.upload_workers + 1)  # reused, never more
+    assert read(store, bucket, "bounded") == data
+
+
+def test_minio_multipart_upload_to_a_dead_store_fails_fast_without_threads():
+    store = MinioStore(f"127.0.0.1:{closed_port()}", "key", "secret", buckets=["users"], part_size=5 * MiB)
+    threads = threading.active_count()
+    started = time.monotonic()
+    with pytest.raises(StorageUnavailable):
+        store.put_stream("users", "big", io.BytesIO(b"x" * 12 * MiB))
+    assert time.monotonic() - started < 3
+    assert threading.active_count() == threads
+
+
+def test_minio_prefetching_stream_releases_its_connection_on_close(minio_store):
+    store, bucket = minio_store, minio_store.buckets[0]
+    data = os.urandom(24 * MiB)
+    put(store, bucket, "prefetched", data)
+    stream = store.open(bucket, "prefetched")
+    response = stream._stream.response  # the urllib3 response the read-ahead thread reads
+    connection = response.connection
+    assert connection is not None
+    chunks = iter(stream)
+    assert next(chunks) == data[:MiB]
+    deadline = time.monotonic() + 5
+    while len(stream._chunks) < store.prefetch_chunks and time.monotonic() < deadline:
+        time.sleep(0.01)  # the client stops reading: the thread fills the buffer and blocks
+    assert len(stream._chunks) == store.prefetch_chunks and stream.reader_alive
+    started = time.monotonic()
+    stream.close()
+    assert time.monotonic() - started < 1
+    assert not stream.reader_alive
+    assert response.closed and response.connection is None  # closed and handed back to the pool
+    assert connection.sock is None  # the half-read socket is not reused
+    assert list(chunks) == []
+    assert read(store, bucket, "prefetched", offset=5 * MiB, length=MiB) == data[5 * MiB : 6 * MiB]
+
+
+@pytest.mark.parametrize(("offset", "length"), [(0, None), (10, 3 * MiB), (SIZE - 5, None), (SIZE + 10, None)])
+def test_minio_prefetching_stream_reads_whole_objects_and_ranges(minio_store, offset, length):
+    store, bucket = minio_store, minio_store.buckets[0]
+    data = os.urandom(4 * MiB + 17)
+    put(store, bucket, "ranged", data)
+    threads = threading.active_count()
+    assert read(store, bucket, "ranged", offset=offset, length=length) == (
+        data[offset:] if length is None else data[offset : offset + length]
+    )
+    assert threading.active_count() == threads
+
+
+def test_minio_small_ranges_are_not_prefetched(minio_store):
+    store, bucket = minio_store, minio_store.buckets[0]
+    put(store, bucket, "head", os.urandom(3 * MiB))
+    threads = threading.active_count()
+    stream = store.open(bucket, "head", length=8192)
+    assert len(b"".join(stream)) == 8192 and threading.active_count() == threads
+    stream.close()
 
 
 # -- LocalStore specifics ----------------------------------------------------------------------------------------
