@@ -68,6 +68,7 @@ BOUNDARY = "----bench-transfer-boundary-5b1c"
 JWT_SECRET = "bench-secret-" + uuid.uuid4().hex
 USER = "bench"
 SAMPLE_SECONDS = 0.05
+OTHER_LOAD_LIMIT = 0.25  # CPU of other processes (fraction of one core) above which a measurement is flagged
 
 
 # --- the payload ------------------------------------------------------------------------------------------------
@@ -632,6 +633,7 @@ def report(size: int, rows: dict[str, Runs], chunked: bool, repeat: int, store_o
     )
     print("busy % of their capacity; other = busy time of the machine not spent by these three processes")
     names = ["client", "gunicorn", "seaweedfs"]
+    disturbed: list[str] = []
     print(f"{'transfer':<44}{'wall s':>7}" + "".join(f"{n:>15}" for n in names) + f"{'machine':>9}{'other':>14}")
     for name, runs in rows.items():
         for label, result in (("upload", runs.upload), ("download", runs.download)):
@@ -645,6 +647,12 @@ def report(size: int, rows: dict[str, Runs], chunked: bool, repeat: int, store_o
             other = cpu.machine_busy - sum(cpu.used.values())
             title = (name.strip() + " " + label)[:43]
             print(f"{title:<44}{wall:>7.1f}{cells} {machine}{other:>7.1f} ({other / wall:>4.0%})")
+            if other / wall > OTHER_LOAD_LIMIT:
+                disturbed.append(f"{title} ({other / wall:.0%} of a core)")
+    if disturbed:
+        print()
+        print("WARNING: other work on the machine took CPU during: " + "; ".join(disturbed))
+        print("(the kernel's writeback counts as other work too); rerun on an idle machine for clean figures")
 
 
 # --- main -------------------------------------------------------------------------------------------------------

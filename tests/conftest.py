@@ -55,8 +55,13 @@ def database_url():
 
     from app import create_app
 
-    app = create_app("testing", DATABASE_URL=url, SQLALCHEMY_DATABASE_URI=url, STORAGE_BACKEND="local",
-                     LOCAL_STORAGE_PATH=tempfile.mkdtemp(prefix="storage-local-"))
+    app = create_app(
+        "testing",
+        DATABASE_URL=url,
+        SQLALCHEMY_DATABASE_URI=url,
+        STORAGE_BACKEND="local",
+        LOCAL_STORAGE_PATH=tempfile.mkdtemp(prefix="storage-local-"),
+    )
     with app.app_context():
         upgrade()  # the schema comes from the migrations, exactly as `flask db upgrade` builds it
         from app.extensions import db

@@ -49,13 +49,18 @@ def _throwaway_cluster() -> str:
     run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     if run_as:
         shutil.chown(root, "postgres")
-    subprocess.run([*run_as, _bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [*run_as, _bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"], check=True, capture_output=True
+    )
     opts = f"-p {port} -k {root} -c listen_addresses=127.0.0.1"
-    subprocess.run([*run_as, _bin("pg_ctl"), "-D", str(data), "-o", opts, "-w", "start", "-l", str(root / "log")],
-                   check=True, capture_output=True)
-    atexit.register(lambda: subprocess.run([*run_as, _bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-                                           capture_output=True))
+    subprocess.run(
+        [*run_as, _bin("pg_ctl"), "-D", str(data), "-o", opts, "-w", "start", "-l", str(root / "log")],
+        check=True,
+        capture_output=True,
+    )
+    atexit.register(
+        lambda: subprocess.run([*run_as, _bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True)
+    )
     return f"postgresql+psycopg2://postgres@127.0.0.1:{port}/postgres"
 
 
