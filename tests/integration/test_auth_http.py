@@ -10,6 +10,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from tests.support.files_api import error
 from tests.support.tokens import SECRET, make_token
 
 PRESIGN = "/upload/presign"
@@ -29,15 +30,6 @@ def _cookie(client, token: str, name: str = COOKIE) -> dict:
 
 def _bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
-
-
-def _error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert body["status"] == "error"
-    assert body["message"] == code
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
 
 
 def _invalid_tokens() -> dict[str, str]:
@@ -65,11 +57,11 @@ INVALID = _invalid_tokens()
 
 
 def test_no_token(client):
-    _error(client.post(PRESIGN, json=OWN), 401, "missing_jwt_token")
+    error(client.post(PRESIGN, json=OWN), 401, "missing_jwt_token")
 
 
 def test_no_token_on_a_get(client):
-    _error(client.get("/locks", query_string={"bucket": "users", "id": "u1"}), 401, "missing_jwt_token")
+    error(client.get("/locks", query_string={"bucket": "users", "id": "u1"}), 401, "missing_jwt_token")
 
 
 def test_bearer_token_works(client):
@@ -87,15 +79,15 @@ def test_cookie_name_is_configurable(make_app):
     client = make_app("local", JWT_COOKIE_NAME="sess").test_client()
     assert client.post(PRESIGN, json=OWN, headers=_cookie(client, make_token("u1"), "sess")).status_code == 200
     client.delete_cookie("sess")
-    _error(client.post(PRESIGN, json=OWN, headers=_cookie(client, make_token("u1"))), 401, "missing_jwt_token")
+    error(client.post(PRESIGN, json=OWN, headers=_cookie(client, make_token("u1"))), 401, "missing_jwt_token")
 
 
 def test_the_token_decides_who_the_caller_is(client):
-    _error(client.post(PRESIGN, json=OWN, headers=_bearer(make_token("u2"))), 403, "access_denied")
+    error(client.post(PRESIGN, json=OWN, headers=_bearer(make_token("u2"))), 403, "access_denied")
 
 
 def test_empty_cookie_is_no_token(client):
-    _error(client.post(PRESIGN, json=OWN, headers=_cookie(client, "")), 401, "missing_jwt_token")
+    error(client.post(PRESIGN, json=OWN, headers=_cookie(client, "")), 401, "missing_jwt_token")
 
 
 # --- every invalid token: the same 401 --------------------------------------------------------------------------
@@ -156,12 +148,12 @@ def test_invalid_token_on_a_get_is_the_same_401(client):
 @pytest.mark.parametrize("header", ["Bearer " + INVALID["expired"], "Bearer ", "Basic dTE6cGFzc3dvcmQ="])
 def test_cookie_is_ignored_when_an_authorization_header_is_present(client, header):
     headers = {**_cookie(client, make_token("u1")), "Authorization": header}
-    _error(client.post(PRESIGN, json=OWN, headers=headers), 401, "unauthorized")
+    error(client.post(PRESIGN, json=OWN, headers=headers), 401, "unauthorized")
 
 
 def test_bearer_identity_wins_over_the_cookie(client):
     headers = {**_cookie(client, make_token("u1")), **_bearer(make_token("u2"))}
-    _error(client.post(PRESIGN, json=OWN, headers=headers), 403, "access_denied")
+    error(client.post(PRESIGN, json=OWN, headers=headers), 403, "access_denied")
 
 
 def test_valid_bearer_with_an_invalid_cookie(client):
@@ -173,19 +165,19 @@ def test_valid_bearer_with_an_invalid_cookie(client):
 
 
 def test_x_user_id_without_a_token_is_ignored(client):
-    _error(client.post(PRESIGN, json=OWN, headers={"X-User-ID": "u1"}), 401, "missing_jwt_token")
+    error(client.post(PRESIGN, json=OWN, headers={"X-User-ID": "u1"}), 401, "missing_jwt_token")
 
 
 def test_x_user_id_cannot_impersonate_with_a_jwt(client):
     """A JWT for u1 plus X-User-ID: u2 is still u1."""
     headers = {**_bearer(make_token("u1")), "X-User-ID": "u2"}
-    _error(client.post(PRESIGN, json={**OWN, "id": "u2"}, headers=headers), 403, "access_denied")
+    error(client.post(PRESIGN, json={**OWN, "id": "u2"}, headers=headers), 403, "access_denied")
 
 
 def test_internal_token_is_never_honoured_when_unset(client):
     for given in ("", "s3cret", "None", "null"):
         headers = {"X-User-ID": "u1", "X-Internal-Token": given}
-        _error(client.post(PRESIGN, json=OWN, headers=headers), 401, "missing_jwt_token")
+        error(client.post(PRESIGN, json=OWN, headers=headers), 401, "missing_jwt_token")
 
 
 def test_x_user_id_honoured_with_the_internal_token(make_app):
@@ -193,7 +185,7 @@ def test_x_user_id_honoured_with_the_internal_token(make_app):
     headers = {"X-User-ID": "u7", "X-Internal-Token": "s3cret"}
     response = client.post(PRESIGN, json={**OWN, "id": "u7"}, headers=headers)
     assert response.status_code == 200, response.get_data(as_text=True)
-    _error(client.post(PRESIGN, json={**OWN, "id": "u8"}, headers=headers), 403, "access_denied")
+    error(client.post(PRESIGN, json={**OWN, "id": "u8"}, headers=headers), 403, "access_denied")
 
 
 def test_x_company_id_honoured_with_the_internal_token(make_app):
@@ -201,14 +193,14 @@ def test_x_company_id_honoured_with_the_internal_token(make_app):
     headers = {"X-User-ID": "u7", "X-Company-ID": "c7", "X-Internal-Token": "s3cret"}
     body = {"bucket": "companies", "id": "c7", "path": "a.txt"}
     assert client.post(PRESIGN, json=body, headers=headers).status_code == 200
-    _error(client.post(PRESIGN, json={**body, "id": "c8"}, headers=headers), 403, "access_denied")
+    error(client.post(PRESIGN, json={**body, "id": "c8"}, headers=headers), 403, "access_denied")
 
 
 def test_x_company_id_ignored_without_the_internal_token(make_app):
     client = make_app("local", INTERNAL_SERVICE_TOKEN="s3cret").test_client()
     headers = {**_bearer(make_token("u1", company_id="c1")), "X-Company-ID": "c7"}
     body = {"bucket": "companies", "id": "c7", "path": "a.txt"}
-    _error(client.post(PRESIGN, json=body, headers=headers), 403, "access_denied")
+    error(client.post(PRESIGN, json=body, headers=headers), 403, "access_denied")
 
 
 @pytest.mark.parametrize("given", ["wrong", "s3cre", "s3cret ", "S3CRET", "s3cret\u00e9"])
@@ -223,7 +215,7 @@ def test_wrong_internal_token_is_ignored(make_app, given):
 def test_wrong_internal_token_with_a_jwt_is_the_jwts_user(make_app):
     client = make_app("local", INTERNAL_SERVICE_TOKEN="s3cret").test_client()
     headers = {**_bearer(make_token("u1")), "X-User-ID": "u2", "X-Internal-Token": "wrong"}
-    _error(client.post(PRESIGN, json={**OWN, "id": "u2"}, headers=headers), 403, "access_denied")
+    error(client.post(PRESIGN, json={**OWN, "id": "u2"}, headers=headers), 403, "access_denied")
     assert client.post(PRESIGN, json=OWN, headers=headers).status_code == 200
 
 
@@ -232,14 +224,14 @@ def test_wrong_internal_token_with_a_jwt_is_the_jwts_user(make_app):
 
 def test_cookie_post_cross_site_is_refused(client):
     headers = {**_cookie(client, make_token("u1")), "Sec-Fetch-Site": "cross-site"}
-    _error(client.post(PRESIGN, json=OWN, headers=headers), 403, "csrf_failed")
+    error(client.post(PRESIGN, json=OWN, headers=headers), 403, "csrf_failed")
 
 
 def test_cookie_post_from_a_foreign_origin_is_refused(make_app):
     client = make_app("local", CORS_ORIGINS=["https://app.example.com"]).test_client()
     for origin in ("https://evil.example.com", "https://app.example.com.evil.com", "http://app.example.com", "null"):
         headers = {**_cookie(client, make_token("u1")), "Origin": origin}
-        _error(client.post(PRESIGN, json=OWN, headers=headers), 403, "csrf_failed")
+        error(client.post(PRESIGN, json=OWN, headers=headers), 403, "csrf_failed")
 
 
 def test_cookie_post_from_an_allowed_origin_passes(make_app):
@@ -249,7 +241,7 @@ def test_cookie_post_from_an_allowed_origin_passes(make_app):
     assert response.status_code == 200, response.get_data(as_text=True)
     # CSRF passed, the next check still applies
     response = client.post(PRESIGN, json={**OWN, "id": "u2"}, headers=headers)
-    _error(response, 403, "access_denied")
+    error(response, 403, "access_denied")
 
 
 def test_cookie_post_same_origin_fetch_passes(client):
@@ -278,17 +270,17 @@ def test_cookie_post_without_browser_headers_is_not_affected(client):
 
 def test_invalid_cookie_cross_site_is_still_401(client):
     headers = {**_cookie(client, INVALID["expired"]), "Sec-Fetch-Site": "cross-site"}
-    _error(client.post(PRESIGN, json=OWN, headers=headers), 401, "unauthorized")
+    error(client.post(PRESIGN, json=OWN, headers=headers), 401, "unauthorized")
 
 
 def test_csrf_applies_to_other_state_changing_methods(client):
     headers = {**_cookie(client, make_token("u1")), "Sec-Fetch-Site": "cross-site"}
-    _error(client.post("/lock", json=OWN, headers=headers), 403, "csrf_failed")
-    _error(client.delete("/delete", json=OWN, headers=headers), 403, "csrf_failed")
+    error(client.post("/lock", json=OWN, headers=headers), 403, "csrf_failed")
+    error(client.delete("/delete", json=OWN, headers=headers), 403, "csrf_failed")
 
 
 def test_csrf_refusal_makes_no_project_service_call(client, fake_projects):
     headers = {**_cookie(client, make_token("u1")), "Sec-Fetch-Site": "cross-site"}
     body = {"bucket": "projects", "id": "p1", "path": "a.txt"}
-    _error(client.post(PRESIGN, json=body, headers=headers), 403, "csrf_failed")
+    error(client.post(PRESIGN, json=body, headers=headers), 403, "csrf_failed")
     assert fake_projects.calls == []

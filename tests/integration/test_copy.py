@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
 
 import pytest
-import sqlalchemy as sa
 
-MEMBER = {"read", "write", "lock"}
-EVERYTHING = {"read", "write", "delete", "lock", "validate"}
+from tests.support.files_api import EVERYTHING, MEMBER, audit_rows, download, metadata, proxy_upload, transfer_body
+
 TEAM = {
     ("p1", "o1"): ("owner", EVERYTHING),
     ("p1", "u2"): ("member", MEMBER),
@@ -26,41 +24,8 @@ README_FORM = {
     "target_bucket": "users",
     "target_path": "/users/u2/workspace/spec.pdf",
 }
-ID_FORM = {
-    "source_bucket": "projects",
-    "source_id": "p1",
-    "source_path": "docs/spec.pdf",
-    "target_bucket": "users",
-    "target_id": "u2",
-    "target_path": "workspace/spec.pdf",
-}
 WORK = {"bucket": "users", "id": "u2", "path": "workspace/spec.pdf"}
-
-
-def use_rules(fake, grants):
-    def decide(project_id, user_id, action):
-        role, actions = grants.get((project_id, user_id), (None, ()))
-        return (True, role) if action in actions else False
-
-    fake.mode = "rules"
-    fake.rules = decide
-
-
-@pytest.fixture
-def team(fake_projects):
-    use_rules(fake_projects, TEAM)
-    return fake_projects
-
-
-def upload(client, headers, bucket, bucket_id, path, content=ORIGINAL, expect=201):
-    response = client.post(
-        "/upload/proxy",
-        data={"bucket": bucket, "id": bucket_id, "path": path, "file": (io.BytesIO(content), path.rsplit("/", 1)[-1])},
-        content_type="multipart/form-data",
-        headers=headers,
-    )
-    assert response.status_code == expect, response.get_json()
-    return response.get_json()
+ID_FORM = transfer_body(SPEC, WORK)
 
 
 def copy(client, headers, body, expect=201):
@@ -69,41 +34,9 @@ def copy(client, headers, body, expect=201):
     return response.get_json()
 
 
-def download(client, headers, **address):
-    response = client.get("/download/proxy", query_string=address, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return response.data
-
-
-def metadata(client, headers, expect=200, **address):
-    response = client.get("/metadata", query_string=address, headers=headers)
-    assert response.status_code == expect, response.get_json()
-    return response.get_json()
-
-
-def audit_rows(app, action):
-    from app.extensions import db
-    from app.models import AuditLog
-
-    with app.app_context():
-        rows = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == action)).all()
-        return [
-            {
-                "user_id": r.user_id,
-                "outcome": r.outcome,
-                "file_id": r.file_id,
-                "version_id": r.version_id,
-                "bucket_id": r.bucket_id,
-                "logical_path": r.logical_path,
-                "details": dict(r.details or {}),
-            }
-            for r in rows
-        ]
-
-
 @pytest.fixture
 def spec(client, auth, team):
-    return upload(client, auth("o1"), "projects", "p1", "docs/spec.pdf")["data"]
+    return proxy_upload(client, auth("o1"), SPEC, ORIGINAL)["data"]
 
 
 def test_readme_form_copies_the_bytes_and_locks_the_source(app, client, auth, spec, team):
@@ -177,7 +110,7 @@ def test_bytes_are_copied_server_side_on_either_backend(make_app, auth, team, ba
     app = make_app(backend)
     client = app.test_client()
     content = bytes(range(256)) * 1024  # 256 KiB of every byte value
-    upload(client, auth("o1"), "projects", "p1", "data/blob.bin", content)
+    proxy_upload(client, auth("o1"), {"bucket": "projects", "id": "p1", "path": "data/blob.bin"}, content)
     copy(
         client,
         auth("u2"),
@@ -205,7 +138,7 @@ def test_bytes_are_copied_server_side_on_either_backend(make_app, auth, team, ba
 
 
 def test_base_version_number_is_the_version_copied(client, auth, spec):
-    upload(client, auth("o1"), "projects", "p1", "docs/spec.pdf", b"%PDF-1.4 version two\n")
+    proxy_upload(client, auth("o1"), SPEC, b"%PDF-1.4 version two\n")
     data = copy(client, auth("u2"), ID_FORM)["data"]
     assert data["base_version_number"] == 2
     assert download(client, auth("u2"), **WORK) == b"%PDF-1.4 version two\n"
@@ -237,7 +170,7 @@ def test_source_locked_by_someone_else_is_409(client, auth, spec, lock_source):
 
 
 def test_target_exists_is_409_unless_overwrite(client, auth, spec):
-    upload(client, auth("u2"), "users", "u2", "workspace/spec.pdf", b"my own notes")
+    proxy_upload(client, auth("u2"), WORK, b"my own notes")
     refused = copy(client, auth("u2"), ID_FORM, expect=409)
     assert refused["message"] == "file_exists"
     assert download(client, auth("u2"), **WORK) == b"my own notes"

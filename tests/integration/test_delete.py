@@ -7,7 +7,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from tests.support.files_api import add_lock, audit_rows, error, upload
+from tests.support.files_api import add_lock, audit_rows, error, object_exists, upload
 
 pytestmark = pytest.mark.integration
 
@@ -33,18 +33,6 @@ def count(app, model, *where):
 
     with app.app_context():
         return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
-
-
-def object_exists(app, key, bucket_type="users") -> bool:
-    from app.services.common import physical_bucket, store
-    from app.storage.base import ObjectNotFound
-
-    with app.app_context():
-        try:
-            store().stat(physical_bucket(bucket_type), key)
-        except ObjectNotFound:
-            return False
-        return True
 
 
 # -- logical ------------------------------------------------------------------------------------------------------

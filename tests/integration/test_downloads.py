@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from tests.support.files_api import add_lock, audit_rows, error, upload
+from tests.support.files_api import add_lock, audit_rows, error, remove_object, upload
 
 pytestmark = pytest.mark.integration
 
@@ -27,13 +27,6 @@ def version_row(app, version_id):
     with app.app_context():
         version = db.session.get(FileVersion, uuid.UUID(str(version_id)))
         return {"status": str(version.status), "object_key": version.object_key}
-
-
-def remove_object(app, bucket_type, key):
-    from app.services.common import physical_bucket, store
-
-    with app.app_context():
-        store().delete(physical_bucket(bucket_type), key)
 
 
 # -- proxy: the whole object -------------------------------------------------------------------------------------
@@ -256,7 +249,7 @@ def test_proxy_object_missing_marks_version_corrupted(make_app, backend, auth):
     app = make_app(backend)
     client = app.test_client()
     data = upload(client, auth("u1"), content=CONTENT)
-    remove_object(app, "users", data["object_key"])
+    remove_object(app, data["object_key"], "users")
     response = client.get("/download/proxy", query_string={"file_id": data["file_id"]}, headers=auth("u1"))
     error(response, 404, "object_missing")
     assert version_row(app, data["version_id"])["status"] == "corrupted"

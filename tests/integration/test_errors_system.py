@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from tests.support.files_api import error
 from tests.support.tokens import SECRET, bearer, make_token
 
 PRESIGN = "/upload/presign"
@@ -37,12 +38,9 @@ def _clean(response, *secrets: str) -> None:
 
 
 def _error(response, status: int, code: str, *secrets: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
+    """The contract's error body, served as JSON, leaking neither internals nor `secrets`."""
+    body = error(response, status, code)
     assert response.mimetype == "application/json"
-    body = response.get_json()
-    assert body["status"] == "error"
-    assert body["message"] == code
-    assert isinstance(body["detail"], str) and body["detail"]
     _clean(response, *secrets)
     return body
 

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.support.files_api import add_lock, audit_rows, error, upload
+from tests.support.files_api import VERSION_KEYS, add_lock, audit_rows, error, upload
 
 pytestmark = pytest.mark.integration
 
@@ -262,22 +262,7 @@ def test_metadata_by_address(client, auth, query):
     assert set(body) == {"file", "current_version"}
     assert body["file"]["id"] == data["file_id"]
     assert body["current_version"]["id"] == data["version_id"]
-    assert set(body["current_version"]) == {
-        "id",
-        "file_id",
-        "version_number",
-        "object_key",
-        "size",
-        "mime_type",
-        "checksum_sha256",
-        "status",
-        "changelog",
-        "created_by",
-        "created_at",
-        "validated_by",
-        "validated_at",
-        "validation_comment",
-    }
+    assert set(body["current_version"]) == VERSION_KEYS
     assert response.headers["ETag"] == f'"{hashlib.sha256(b"hello").hexdigest()}"'
 
 
@@ -429,48 +414,20 @@ def test_patch_metadata_locked_by_another_is_409(app, client, auth, fake_project
 def test_patch_metadata_errors(app, client, auth, fake_projects):
     data = upload(client, auth("u1"))
     ref = {"file_id": data["file_id"]}
-    error(client.patch("/metadata", query_string=ref, json={}, headers=auth("u1")), 400, "validation_error")
-    error(
-        client.patch("/metadata", query_string=ref, json={"tags": ["a"]}, headers=auth("u1")), 400, "validation_error"
-    )
-    error(client.patch("/metadata", query_string=ref, json={"tags": None}, headers=auth("u1")), 400, "validation_error")
-    error(
-        client.patch("/metadata", query_string=ref, json={"description": 5}, headers=auth("u1")),
-        400,
-        "validation_error",
-    )
-    error(client.patch("/metadata", json={"description": "x"}, headers=auth("u1")), 400, "missing_fields")
-    error(
-        client.patch(
-            "/metadata",
-            query_string={"bucket": "users", "id": "u1", "path": "x/../y"},
-            json={"description": "x"},
-            headers=auth("u1"),
-        ),
-        400,
-        "invalid_path",
-    )
-    error(
-        client.patch(
-            "/metadata",
-            query_string={"bucket": "nope", "id": "u1", "path": "y"},
-            json={"description": "x"},
-            headers=auth("u1"),
-        ),
-        400,
-        "bucket_not_found",
-    )
-    error(
-        client.patch(
-            "/metadata", query_string={"file_id": str(uuid.uuid4())}, json={"description": "x"}, headers=auth("u1")
-        ),
-        404,
-        "file_not_found",
-    )
-    error(client.patch("/metadata", query_string=ref, json={"description": "x"}), 401, "missing_jwt_token")
-    error(
-        client.patch("/metadata", query_string=ref, json={"description": "x"}, headers=auth("u2")), 403, "access_denied"
-    )
+
+    def patch(query, body, headers=auth("u1")):
+        return client.patch("/metadata", query_string=query, json=body, headers=headers)
+
+    error(patch(ref, {}), 400, "validation_error")
+    error(patch(ref, {"tags": ["a"]}), 400, "validation_error")
+    error(patch(ref, {"tags": None}), 400, "validation_error")
+    error(patch(ref, {"description": 5}), 400, "validation_error")
+    error(patch(None, {"description": "x"}), 400, "missing_fields")
+    error(patch({"bucket": "users", "id": "u1", "path": "x/../y"}, {"description": "x"}), 400, "invalid_path")
+    error(patch({"bucket": "nope", "id": "u1", "path": "y"}, {"description": "x"}), 400, "bucket_not_found")
+    error(patch({"file_id": str(uuid.uuid4())}, {"description": "x"}), 404, "file_not_found")
+    error(patch(ref, {"description": "x"}, headers=None), 401, "missing_jwt_token")
+    error(patch(ref, {"description": "x"}, headers=auth("u2")), 403, "access_denied")
     assert audit_rows(app, "metadata_update") == []
     assert [r["outcome"] for r in audit_rows(app, "write")] == ["denied"]
     fake_projects.mode = "error500"

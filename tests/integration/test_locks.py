@@ -3,18 +3,15 @@ force, list. Expiry is driven by a ManualClock, never by sleeping."""
 
 from __future__ import annotations
 
-import io
 import uuid
 from datetime import datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from app.clock import ManualClock
 from tests.support.fake_project_service import BATCH, SINGLE
+from tests.support.files_api import EVERYTHING, MEMBER, audit_rows, proxy_upload, transfer_body
 
-MEMBER = {"read", "write", "lock"}
-EVERYTHING = {"read", "write", "delete", "lock", "validate"}
 # (project, user) -> (role, allowed actions); anything absent is refused by the fake.
 TEAM = {
     ("p1", "o1"): ("owner", EVERYTHING),
@@ -30,23 +27,8 @@ TEAM = {
     ("p4", "u3"): ("member", MEMBER),  # u2 may not read p4
 }
 SPEC = {"bucket": "projects", "id": "p1", "path": "docs/spec.pdf"}
-
-
-def use_rules(fake, grants):
-    """Let the fake project service decide per (project, user, action) from `grants`."""
-
-    def decide(project_id, user_id, action):
-        role, actions = grants.get((project_id, user_id), (None, ()))
-        return (True, role) if action in actions else False
-
-    fake.mode = "rules"
-    fake.rules = decide
-
-
-@pytest.fixture
-def team(fake_projects):
-    use_rules(fake_projects, TEAM)
-    return fake_projects
+SPEC_V1 = b"%PDF-1.4 spec v1\n"
+WORK = {"bucket": "users", "id": "u2", "path": "work/spec.pdf"}  # u2's working copy
 
 
 @pytest.fixture
@@ -57,17 +39,6 @@ def clock():
 @pytest.fixture
 def app(make_app, clock):
     return make_app("minio", clock=clock, LOCK_DEFAULT_TTL=1800, LOCK_MIN_TTL=60, LOCK_MAX_TTL=3600)
-
-
-def upload(client, headers, bucket, bucket_id, path, content=b"%PDF-1.4 spec v1\n", expect=201):
-    response = client.post(
-        "/upload/proxy",
-        data={"bucket": bucket, "id": bucket_id, "path": path, "file": (io.BytesIO(content), path.rsplit("/", 1)[-1])},
-        content_type="multipart/form-data",
-        headers=headers,
-    )
-    assert response.status_code == expect, response.get_json()
-    return response.get_json()
 
 
 def lock(client, headers, expect=200, **body):
@@ -83,38 +54,22 @@ def unlock(client, headers, expect=200, **body):
     return response.get_json()
 
 
+def copy_to_work(client, headers, **source):
+    """POST /copy of `source` (source_* fields) to u2's working copy WORK; asserts 201, returns the command's data."""
+    body = {**source, "target_bucket": WORK["bucket"], "target_id": WORK["id"], "target_path": WORK["path"]}
+    response = client.post("/copy", json=body, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["data"]
+
+
 def ts(value: str) -> datetime:
     return datetime.fromisoformat(value)
-
-
-def audit_rows(app, action, file_id=None):
-    from app.extensions import db
-    from app.models import AuditLog
-
-    with app.app_context():
-        query = sa.select(AuditLog).where(AuditLog.action == action).order_by(AuditLog.created_at)
-        if file_id is not None:
-            query = query.where(AuditLog.file_id == uuid.UUID(str(file_id)))
-        rows = db.session.scalars(query).all()
-        return [
-            {
-                "user_id": r.user_id,
-                "outcome": r.outcome,
-                "file_id": r.file_id,
-                "details": dict(r.details or {}),
-                "bucket_type": r.bucket_type,
-                "bucket_id": r.bucket_id,
-                "logical_path": r.logical_path,
-                "request_id": r.request_id,
-            }
-            for r in rows
-        ]
 
 
 @pytest.fixture
 def spec(client, auth, team):
     """p1/docs/spec.pdf, uploaded by o1."""
-    return upload(client, auth("o1"), "projects", "p1", "docs/spec.pdf")["data"]
+    return proxy_upload(client, auth("o1"), SPEC, SPEC_V1)["data"]
 
 
 # --- taking and renewing ------------------------------------------------------------------------------------------
@@ -184,7 +139,7 @@ def test_lock_errors(client, auth, spec):
     assert lock(client, auth("w1"), expect=403)["message"] == "access_denied"  # viewer: no `lock` right
     assert lock(client, auth("u9"), expect=403)["message"] == "access_denied"  # not in the project
     # another user's personal space
-    upload(client, auth("u3"), "users", "u3", "notes.txt", b"mine")
+    proxy_upload(client, auth("u3"), {"bucket": "users", "id": "u3", "path": "notes.txt"}, b"mine")
     assert lock(client, auth("u2"), expect=403, bucket="users", id="u3", path="notes.txt")["message"] == "access_denied"
     assert client.post("/lock", json=SPEC).status_code == 401
 
@@ -224,37 +179,16 @@ def test_expired_lease_is_no_longer_shown_and_cannot_be_unlocked(client, auth, s
 
 def test_expired_lease_lets_another_user_upload_to_the_path(client, auth, spec, clock):
     lock(client, auth("u2"), expires_in=60)
-    assert upload(client, auth("u3"), "projects", "p1", "docs/spec.pdf", b"u3 edit", expect=409)["message"] == (
-        "file_locked"
-    )
+    assert proxy_upload(client, auth("u3"), SPEC, b"u3 edit", expect=409)["message"] == ("file_locked")
     clock.advance(120)
-    assert upload(client, auth("u3"), "projects", "p1", "docs/spec.pdf", b"u3 edit")["data"]["version_number"] == 2
+    assert proxy_upload(client, auth("u3"), SPEC, b"u3 edit")["data"]["version_number"] == 2
 
 
 def test_expired_holders_commit_fails_once_someone_else_locked(client, auth, spec, clock):
-    copied = client.post(
-        "/copy",
-        json={
-            "source_bucket": "projects",
-            "source_path": "/projects/p1/docs/spec.pdf",
-            "target_bucket": "users",
-            "target_id": "u2",
-            "target_path": "work/spec.pdf",
-        },
-        headers=auth("u2"),
-    )
-    assert copied.status_code == 201, copied.get_json()
+    copy_to_work(client, auth("u2"), source_bucket="projects", source_path="/projects/p1/docs/spec.pdf")
     clock.advance(1800)  # the copy's lease (LOCK_DEFAULT_TTL) has lapsed
     lock(client, auth("u3"))
-    commit = {
-        "source_bucket": "users",
-        "source_id": "u2",
-        "source_path": "work/spec.pdf",
-        "target_bucket": "projects",
-        "target_id": "p1",
-        "target_path": "docs/spec.pdf",
-        "message": "late",
-    }
+    commit = {**transfer_body(WORK, SPEC), "message": "late"}
     refused = client.post("/versions/commit", json=commit, headers=auth("u2"))
     assert refused.status_code == 409, refused.get_json()
     assert refused.get_json()["message"] == "file_locked"
@@ -262,22 +196,10 @@ def test_expired_holders_commit_fails_once_someone_else_locked(client, auth, spe
 
 
 def test_expired_holders_commit_fails_once_someone_else_uploaded(client, auth, spec, clock):
-    copied = client.post(
-        "/copy",
-        json={
-            "source_bucket": "projects",
-            "source_id": "p1",
-            "source_path": "docs/spec.pdf",
-            "target_bucket": "users",
-            "target_id": "u2",
-            "target_path": "work/spec.pdf",
-        },
-        headers=auth("u2"),
-    )
-    assert copied.status_code == 201, copied.get_json()
+    copied = copy_to_work(client, auth("u2"), source_bucket="projects", source_id="p1", source_path="docs/spec.pdf")
     clock.advance(3600)
-    upload(client, auth("u3"), "projects", "p1", "docs/spec.pdf", b"u3 wrote meanwhile")
-    commit = {"source_file_id": copied.get_json()["data"]["file_id"], "file_id": spec["file_id"], "message": "late"}
+    proxy_upload(client, auth("u3"), SPEC, b"u3 wrote meanwhile")
+    commit = {"source_file_id": copied["file_id"], "file_id": spec["file_id"], "message": "late"}
     refused = client.post("/versions/commit", json=commit, headers=auth("u2"))
     assert refused.status_code == 409, refused.get_json()
     assert refused.get_json()["message"] == "version_conflict"
@@ -375,7 +297,9 @@ def test_force_unlock_by_an_administrator(app, client, auth, spec, team, breaker
 
 def test_force_unlock_in_a_company_space_needs_the_admin_role_claim(app, client, auth):
     place = {"bucket": "companies", "id": "c1", "path": "handbook.txt"}
-    upload(client, auth("u2", company_id="c1"), "companies", "c1", "handbook.txt", b"rules")
+    proxy_upload(
+        client, auth("u2", company_id="c1"), {"bucket": "companies", "id": "c1", "path": "handbook.txt"}, b"rules"
+    )
     held = lock(client, auth("u2", company_id="c1"), **place)["data"]
     refused = client.post("/unlock", json={**place, "force": True}, headers=auth("u3", company_id="c1"))
     assert refused.status_code == 403 and refused.get_json()["message"] == "access_denied"
@@ -394,7 +318,9 @@ def test_owner_of_a_users_bucket_may_force_a_lock_left_in_their_space(app, clien
     from app.extensions import db
     from app.models import FileLock, LockType
 
-    data = upload(client, auth("u2"), "users", "u2", "inbox/scan.txt", b"scanned")["data"]
+    data = proxy_upload(client, auth("u2"), {"bucket": "users", "id": "u2", "path": "inbox/scan.txt"}, b"scanned")[
+        "data"
+    ]
     with app.app_context():
         db.session.add(
             FileLock(
@@ -439,13 +365,18 @@ def many_locks(client, auth, team):
         ("u3", "p3", "plan.pdf"),
         ("u3", "p4", "secret.pdf"),
     ]:
-        file_id = upload(client, auth("o1" if project == "p1" else holder), "projects", project, path)["data"][
-            "file_id"
-        ]
+        file_id = proxy_upload(
+            client,
+            auth("o1" if project == "p1" else holder),
+            {"bucket": "projects", "id": project, "path": path},
+            SPEC_V1,
+        )["data"]["file_id"]
         lock(client, auth(holder), file_id=file_id)
         placed[(project, path)] = file_id
     for user in ("u2", "u3"):
-        file_id = upload(client, auth(user), "users", user, "draft.txt", b"draft")["data"]["file_id"]
+        file_id = proxy_upload(client, auth(user), {"bucket": "users", "id": user, "path": "draft.txt"}, b"draft")[
+            "data"
+        ]["file_id"]
         lock(client, auth(user), file_id=file_id)
         placed[(user, "draft.txt")] = file_id
     return placed

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.support.files_api import upload
+from tests.support.files_api import object_exists, remove_object, upload
 
 pytestmark = pytest.mark.integration
 
@@ -23,25 +23,6 @@ def put_object(app, key, content=b"bytes", bucket_type="users"):
 
     with app.app_context():
         store().put_stream(physical_bucket(bucket_type), key, io.BytesIO(content))
-
-
-def object_exists(app, key, bucket_type="users") -> bool:
-    from app.services.common import physical_bucket, store
-    from app.storage.base import ObjectNotFound
-
-    with app.app_context():
-        try:
-            store().stat(physical_bucket(bucket_type), key)
-        except ObjectNotFound:
-            return False
-        return True
-
-
-def remove_object(app, key, bucket_type="users"):
-    from app.services.common import physical_bucket, store
-
-    with app.app_context():
-        store().delete(physical_bucket(bucket_type), key)
 
 
 def queue(app, bucket, key):

@@ -19,7 +19,8 @@ from werkzeug.serving import make_server
 
 from app.clock import ManualClock
 from app.models import AuditLog, File, FileLock, FileVersion, IntentStatus, ObjectDeletion, UploadIntent
-from tests.support.tokens import make_token
+from tests.support.files_api import error
+from tests.support.tokens import bearer, make_token
 
 BOUNDARY = "----storage-upload-test-3f9a"
 CONTENT_TYPE = f"multipart/form-data; boundary={BOUNDARY}"
@@ -87,21 +88,9 @@ def pid() -> str:
     return "p" + uuid.uuid4().hex[:12]
 
 
-def bearer(user: str) -> dict:
-    return {"Authorization": f"Bearer {make_token(user)}"}
-
-
 def post_form(client, user: str | None, body: bytes, *, query: dict | None = None, content_type: str = CONTENT_TYPE):
     headers = bearer(user) if user else {}
     return client.post("/upload/proxy", data=body, content_type=content_type, headers=headers, query_string=query)
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    body = response.get_json()
-    assert response.status_code == status, (response.status_code, body)
-    assert body["status"] == "error" and body["message"] == code, body
-    assert body["detail"]
-    return body
 
 
 def query_rows(app, model, *criteria) -> list:
@@ -243,7 +232,7 @@ def test_readme_absolute_path_in_the_projects_bucket(client, pid, fake_projects)
 
 def test_readme_absolute_path_of_another_bucket_is_invalid(client, uid):
     body = form(field("bucket", "users"), field("path", f"/companies/{uid}/a.txt"), file_part(b"x"))
-    assert_error(post_form(client, uid, body), 400, "invalid_path")
+    error(post_form(client, uid, body), 400, "invalid_path")
     assert_nothing_stored(client.application, uid)
 
 
@@ -272,74 +261,72 @@ def test_address_in_the_query_string(client, uid):
     ],
 )
 def test_missing_fields(client, uid, parts):
-    body = assert_error(post_form(client, uid, form(parts(uid), file_part(b"x"))), 400, "missing_fields")
+    body = error(post_form(client, uid, form(parts(uid), file_part(b"x"))), 400, "missing_fields")
     assert body["detail"]
     assert_nothing_stored(client.application, uid)
 
 
 def test_multipart_without_a_file_is_no_file(client, uid):
-    assert_error(post_form(client, uid, form(address(uid))), 400, "no_file")
+    error(post_form(client, uid, form(address(uid))), 400, "no_file")
 
 
 def test_a_file_part_under_another_name_is_no_file(client, uid):
     body = form(address(uid), f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="note"\r\n\r\nx\r\n'.encode())
-    assert_error(post_form(client, uid, body), 400, "no_file")
+    error(post_form(client, uid, body), 400, "no_file")
 
 
 def test_urlencoded_body_is_no_file_not_415(client, uid):
     response = client.post("/upload/proxy", data={"bucket": "users", "id": uid, "path": "a.txt"}, headers=bearer(uid))
     assert response.request.content_type == "application/x-www-form-urlencoded"
-    assert_error(response, 400, "no_file")
+    error(response, 400, "no_file")
 
 
 @pytest.mark.parametrize("content_type", ["application/json", "text/plain", None, "multipart/form-data"])
 def test_other_bodies_are_no_file(client, uid, content_type):
     headers = bearer(uid) | ({"Content-Type": content_type} if content_type else {})
     response = client.post("/upload/proxy", data=b'{"bucket": "users"}', headers=headers)
-    assert_error(response, 400, "no_file")
+    error(response, 400, "no_file")
 
 
 @pytest.mark.parametrize("path", ["a/../b.txt", "a//b.txt", "./a.txt", "a\\b.txt", "a\x01b.txt", "x" * 256])
 def test_invalid_path(client, uid, path):
-    assert_error(post_form(client, uid, form(address(uid, path), file_part(b"x"))), 400, "invalid_path")
+    error(post_form(client, uid, form(address(uid, path), file_part(b"x"))), 400, "invalid_path")
     assert_nothing_stored(client.application, uid)
 
 
 def test_invalid_path_is_refused_before_asking_the_project_service(client, pid, fake_projects):
     fake_projects.mode = "deny"
     body = form(address(pid, "a/../b.txt", bucket="projects"), file_part(b"x"))
-    assert_error(post_form(client, "u1", body), 400, "invalid_path")
+    error(post_form(client, "u1", body), 400, "invalid_path")
     assert fake_projects.calls == []
 
 
 def test_validation_comes_before_authentication_of_the_bucket(client, uid):
     """Another user's bucket, but the form is incomplete: 400, not 403."""
-    assert_error(
-        post_form(client, "someone-else", form(field("bucket", "users"), file_part(b"x"))), 400, "missing_fields"
-    )
+    error(post_form(client, "someone-else", form(field("bucket", "users"), file_part(b"x"))), 400, "missing_fields")
 
 
 def test_bucket_not_found(client, uid):
-    assert_error(post_form(client, uid, form(address(uid, bucket="photos"), file_part(b"x"))), 400, "bucket_not_found")
+    error(post_form(client, uid, form(address(uid, bucket="photos"), file_part(b"x"))), 400, "bucket_not_found")
 
 
 @pytest.mark.parametrize("bucket_id", ["has space", "a/b", "x" * 65, "é"])
 def test_bad_bucket_id_is_validation_error(client, bucket_id):
-    body = assert_error(post_form(client, "u1", form(address(bucket_id), file_part(b"x"))), 400, "validation_error")
+    body = error(post_form(client, "u1", form(address(bucket_id), file_part(b"x"))), 400, "validation_error")
     assert body["errors"]
 
 
 @pytest.mark.parametrize("tags", ["not json", "[1, 2]", '"text"', "42", "{broken"])
 def test_tags_must_be_a_json_object(client, uid, tags):
     body = form(address(uid), field("tags", tags), file_part(b"x"))
-    assert "tags" in assert_error(post_form(client, uid, body), 400, "validation_error")["errors"]
+    assert "tags" in error(post_form(client, uid, body), 400, "validation_error")["errors"]
     assert_nothing_stored(client.application, uid)
 
 
 @pytest.mark.parametrize("checksum", ["xyz", "0" * 63, "g" * 64, "0" * 65])
 def test_checksum_must_be_hex_sha256(client, uid, checksum):
     body = form(address(uid), field("checksum_sha256", checksum), file_part(b"x"))
-    assert "checksum_sha256" in assert_error(post_form(client, uid, body), 400, "validation_error")["errors"]
+    assert "checksum_sha256" in error(post_form(client, uid, body), 400, "validation_error")["errors"]
     assert_nothing_stored(client.application, uid)
 
 
@@ -367,7 +354,7 @@ def test_declared_checksum_mismatch_is_400_and_stores_nothing(make_app, backend,
     app = make_app(backend)
     body = form(address(uid), field("checksum_sha256", sha256(b"other")), file_part(b"content"))
     response = post_form(app.test_client(), uid, body)
-    assert "checksum_sha256" in assert_error(response, 400, "validation_error")["errors"]
+    assert "checksum_sha256" in error(response, 400, "validation_error")["errors"]
     assert_nothing_stored(app, uid)
 
 
@@ -375,7 +362,7 @@ def test_declared_checksum_after_the_file_part_is_checked(client, uid):
     """Fields may come after the file part; a checksum sent there must not be silently ignored."""
     body = form(address(uid), file_part(b"content"), field("checksum_sha256", sha256(b"other")))
     response = post_form(client, uid, body)
-    assert_error(response, 400, "validation_error")
+    error(response, 400, "validation_error")
     assert_nothing_stored(client.application, uid)
 
 
@@ -399,7 +386,7 @@ def test_the_stored_checksum_is_right_when_a_read_ends_inside_the_closing_bounda
 
 
 def test_no_token_is_401(client, uid):
-    assert_error(post_form(client, None, form(address(uid), file_part(b"x"))), 401, "missing_jwt_token")
+    error(post_form(client, None, form(address(uid), file_part(b"x"))), 401, "missing_jwt_token")
     assert_nothing_stored(client.application, uid)
 
 
@@ -410,19 +397,19 @@ def test_bad_token_is_401(client, uid):
         content_type=CONTENT_TYPE,
         headers={"Authorization": "Bearer " + make_token(uid, secret="another-secret-" * 3)},
     )
-    assert_error(response, 401, "unauthorized")
+    error(response, 401, "unauthorized")
     assert_nothing_stored(client.application, uid)
 
 
 def test_another_users_bucket_is_403(client, uid):
-    assert_error(post_form(client, "intruder", form(address(uid), file_part(b"x"))), 403, "access_denied")
+    error(post_form(client, "intruder", form(address(uid), file_part(b"x"))), 403, "access_denied")
     assert_nothing_stored(client.application, uid)
 
 
 def test_a_project_the_service_denies_is_403(client, pid, fake_projects):
     fake_projects.mode = "deny"
     body = form(address(pid, bucket="projects"), file_part(b"x"))
-    assert_error(post_form(client, "u1", body), 403, "access_denied")
+    error(post_form(client, "u1", body), 403, "access_denied")
     assert_nothing_stored(client.application, pid, "projects")
     assert [(c.json["project_id"], c.json["action"]) for c in fake_projects.calls] == [(pid, "write")]
 
@@ -440,7 +427,7 @@ def test_max_upload_size_is_inclusive(make_app, backend, uid):
     assert response.get_json()["data"]["size"] == LIMIT
     before = objects(app, uid)
     response = post_form(client, uid, form(address(uid, "over.bin"), file_part(b"o" * (LIMIT + 1), "over.bin")))
-    assert_error(response, 413, "payload_too_large")
+    error(response, 413, "payload_too_large")
     assert [f.logical_path for f in files_of(app, uid)] == ["exact.bin"]
     assert objects(app, uid) == before and len(before) == 1
 
@@ -480,7 +467,7 @@ def test_over_the_limit_after_a_multipart_part_was_sent_leaves_nothing(make_app,
     limit = 17 * MiB
     app = make_app("minio", MAX_UPLOAD_SIZE=limit)
     response = post_form(app.test_client(), uid, form(address(uid, "big.bin"), file_part(b"b" * (limit + 1))))
-    assert_error(response, 413, "payload_too_large")
+    error(response, 413, "payload_too_large")
     assert_nothing_stored(app, uid)
 
 
@@ -527,8 +514,8 @@ def test_upload_to_a_file_locked_by_another_user_is_409(client, pid):
     assert lock.status_code == 200, lock.get_json()
     keys_before = {o.key for o in objects(app, pid, "projects")}
     response = post_form(client, "u1", form(address(pid, bucket="projects"), file_part(b"v2 by u1")))
-    error = assert_error(response, 409, "file_locked")
-    assert error["lock"]["locked_by"] == "u2"
+    refused = error(response, 409, "file_locked")
+    assert refused["lock"]["locked_by"] == "u2"
     assert [v.version_number for v in versions_of(app, pid)] == [1]
     assert {o.key for o in objects(app, pid, "projects")} == keys_before
     # the holder may still upload
@@ -565,13 +552,13 @@ def test_allowed_mime_types_refuse_other_types(make_app, backend, uid):
     app = make_app(backend, ALLOWED_MIME_TYPES=["image/*"])
     client = app.test_client()
     response = post_form(client, uid, form(address(uid, "a.txt"), file_part(b"plain text")))
-    assert_error(response, 415, "unsupported_media_type")
+    error(response, 415, "unsupported_media_type")
     assert_nothing_stored(app, uid)
     # declaring an allowed type does not help: the bytes decide
     response = post_form(client, uid, form(address(uid, "b.png"), file_part(b"plain text", "b.png", "image/png")))
     assert response.status_code == 201, response.get_json()  # bytes say nothing: the name decides
     response = post_form(client, uid, form(address(uid, "c.txt"), file_part(b"plain text", "c.txt", "image/png")))
-    assert_error(response, 415, "unsupported_media_type")
+    error(response, 415, "unsupported_media_type")
     response = post_form(client, uid, form(address(uid, "pic.png"), file_part(PNG, "pic.png", "image/png")))
     assert response.status_code == 201, response.get_json()
 
@@ -608,7 +595,7 @@ def test_description_and_tags_are_stored(client, uid, where):
 def test_bad_tags_after_the_file_part_store_nothing(make_app, backend, uid):
     app = make_app(backend)
     response = post_form(app.test_client(), uid, form(address(uid), file_part(b"x"), field("tags", "[1]")))
-    assert_error(response, 400, "validation_error")
+    error(response, 400, "validation_error")
     assert_nothing_stored(app, uid)
 
 
@@ -697,7 +684,7 @@ def test_a_failed_metadata_commit_removes_the_object(make_app, backend, uid, fai
     app = make_app(backend)
     failing_commit(uid)
     response = post_form(app.test_client(), uid, form(address(uid), file_part(b"doomed" * 1000)))
-    assert_error(response, 500, "internal_error")
+    error(response, 500, "internal_error")
     assert_nothing_stored(app, uid)
     assert query_rows(app, AuditLog, AuditLog.bucket_id == uid, AuditLog.action == "upload") == []
 
@@ -809,7 +796,7 @@ def test_post_policy_upload_over_the_declared_size_is_refused_by_the_store(make_
     presigned = presign(client, uid, uid, "f.txt", method="POST", size=10).get_json()
     assert send_post(client, backend, presigned, b"x" * 11) == TOO_LARGE_FOR_THE_STORE[backend]
     assert objects(app, uid) == []
-    assert_error(confirm(client, uid, presigned["upload_id"]), 409, "invalid_state")
+    error(confirm(client, uid, presigned["upload_id"]), 409, "invalid_state")
     assert send_post(client, backend, presigned, b"x" * 10) in (200, 201, 204)
     assert confirm(client, uid, presigned["upload_id"]).status_code == 201
 
@@ -828,7 +815,7 @@ def test_presign_expiry_bounds(make_app, uid, method):
     app = make_app("minio", PRESIGN_MIN_EXPIRY=60, PRESIGN_MAX_EXPIRY=3600)
     client = app.test_client()
     for expires_in in (59, 3601, 0, -5):
-        assert_error(presign(client, uid, uid, method=method, expires_in=expires_in), 400, "invalid_expiry")
+        error(presign(client, uid, uid, method=method, expires_in=expires_in), 400, "invalid_expiry")
     for expires_in in (60, 3600):
         response = presign(client, uid, uid, method=method, expires_in=expires_in)
         assert response.status_code == 200, response.get_json()
@@ -839,26 +826,26 @@ def test_presign_expiry_bounds(make_app, uid, method):
 def test_presign_over_the_size_limit_is_413(make_app, uid):
     app = make_app("minio", MAX_UPLOAD_SIZE=LIMIT)
     client = app.test_client()
-    assert_error(presign(client, uid, uid, size=LIMIT + 1), 413, "payload_too_large")
+    error(presign(client, uid, uid, size=LIMIT + 1), 413, "payload_too_large")
     assert presign(client, uid, uid, size=LIMIT).status_code == 200
     assert len(query_rows(app, UploadIntent, UploadIntent.bucket_id == uid)) == 1
 
 
 def test_presign_validation(client, uid):
-    assert_error(presign(client, uid, uid, path="a/../b"), 400, "invalid_path")
-    assert_error(presign(client, uid, uid, bucket="nope"), 400, "bucket_not_found")
+    error(presign(client, uid, uid, path="a/../b"), 400, "invalid_path")
+    error(presign(client, uid, uid, bucket="nope"), 400, "bucket_not_found")
     response = client.post("/upload/presign", json={"bucket": "users", "id": uid}, headers=bearer(uid))
-    assert_error(response, 400, "missing_fields")
-    assert_error(presign(client, uid, uid, checksum_sha256="nothex"), 400, "validation_error")
-    assert_error(presign(client, uid, uid, size=-1), 400, "validation_error")
-    assert_error(presign(client, uid, uid, method="DELETE"), 400, "validation_error")
-    assert_error(presign(client, "intruder", uid), 403, "access_denied")
+    error(response, 400, "missing_fields")
+    error(presign(client, uid, uid, checksum_sha256="nothex"), 400, "validation_error")
+    error(presign(client, uid, uid, size=-1), 400, "validation_error")
+    error(presign(client, uid, uid, method="DELETE"), 400, "validation_error")
+    error(presign(client, "intruder", uid), 403, "access_denied")
     assert query_rows(client.application, UploadIntent, UploadIntent.bucket_id == uid) == []
 
 
 def test_presign_of_a_disallowed_content_type_is_415(make_app, uid):
     app = make_app("minio", ALLOWED_MIME_TYPES=["image/*"])
-    assert_error(presign(app.test_client(), uid, uid, content_type="text/plain"), 415, "unsupported_media_type")
+    error(presign(app.test_client(), uid, uid, content_type="text/plain"), 415, "unsupported_media_type")
 
 
 def test_confirm_declared_size_mismatch_queues_the_object_for_deletion(make_app, backend, uid):
@@ -866,14 +853,14 @@ def test_confirm_declared_size_mismatch_queues_the_object_for_deletion(make_app,
     client = app.test_client()
     presigned = presign(client, uid, uid, size=5).get_json()
     assert send_put(client, backend, presigned, b"123456") in (200, 204)
-    body = assert_error(confirm(client, uid, presigned["upload_id"]), 400, "validation_error")
+    body = error(confirm(client, uid, presigned["upload_id"]), 400, "validation_error")
     assert "size" in body["errors"]
     deletions = query_rows(app, ObjectDeletion, ObjectDeletion.object_key == presigned["object_key"])
     assert [(d.bucket, d.object_key) for d in deletions] == [("users", presigned["object_key"])]
     assert files_of(app, uid) == []
     [intent] = query_rows(app, UploadIntent, UploadIntent.id == uuid.UUID(presigned["upload_id"]))
     assert intent.status == IntentStatus.failed
-    assert_error(confirm(client, uid, presigned["upload_id"]), 409, "invalid_state")
+    error(confirm(client, uid, presigned["upload_id"]), 409, "invalid_state")
 
 
 def test_confirm_checksum_mismatch(make_app, backend, uid):
@@ -881,10 +868,7 @@ def test_confirm_checksum_mismatch(make_app, backend, uid):
     client = app.test_client()
     presigned = presign(client, uid, uid, checksum_sha256=sha256(b"expected")).get_json()
     assert send_put(client, backend, presigned, b"something else") in (200, 204)
-    assert (
-        "checksum_sha256"
-        in assert_error(confirm(client, uid, presigned["upload_id"]), 400, "validation_error")["errors"]
-    )
+    assert "checksum_sha256" in error(confirm(client, uid, presigned["upload_id"]), 400, "validation_error")["errors"]
     assert query_rows(app, ObjectDeletion, ObjectDeletion.object_key == presigned["object_key"]) != []
     assert files_of(app, uid) == []
 
@@ -897,11 +881,11 @@ def test_confirm_over_the_upload_limit(make_app, backend, uid):
     response = confirm(client, uid, presigned["upload_id"])
     if backend == "minio":  # a presigned S3 PUT takes whatever is sent: confirm must catch it
         assert status == 200
-        assert_error(response, 413, "payload_too_large")
+        error(response, 413, "payload_too_large")
         assert query_rows(app, ObjectDeletion, ObjectDeletion.object_key == presigned["object_key"]) != []
     else:  # the local store's PUT endpoint enforces the limit itself
         assert status == 413
-        assert_error(response, 409, "invalid_state")
+        error(response, 409, "invalid_state")
     assert files_of(app, uid) == []
 
 
@@ -909,7 +893,7 @@ def test_confirm_before_anything_was_uploaded_is_409(make_app, backend, uid):
     app = make_app(backend)
     client = app.test_client()
     presigned = presign(client, uid, uid).get_json()
-    assert_error(confirm(client, uid, presigned["upload_id"]), 409, "invalid_state")
+    error(confirm(client, uid, presigned["upload_id"]), 409, "invalid_state")
     # the intent stays usable
     assert send_put(client, backend, presigned, b"late") in (200, 204)
     assert confirm(client, uid, presigned["upload_id"]).status_code == 201
@@ -921,7 +905,7 @@ def test_confirming_twice_is_409(make_app, backend, uid):
     presigned = presign(client, uid, uid).get_json()
     assert send_put(client, backend, presigned, b"once") in (200, 204)
     assert confirm(client, uid, presigned["upload_id"]).status_code == 201
-    assert_error(confirm(client, uid, presigned["upload_id"]), 409, "invalid_state")
+    error(confirm(client, uid, presigned["upload_id"]), 409, "invalid_state")
     assert len(versions_of(app, uid)) == 1
 
 
@@ -930,18 +914,16 @@ def test_confirming_another_users_upload_is_404(make_app, backend, uid):
     client = app.test_client()
     presigned = presign(client, uid, uid).get_json()
     assert send_put(client, backend, presigned, b"mine") in (200, 204)
-    assert_error(confirm(client, "intruder", presigned["upload_id"]), 404, "file_not_found")
-    assert_error(confirm(client, uid, str(uuid.uuid4())), 404, "file_not_found")
+    error(confirm(client, "intruder", presigned["upload_id"]), 404, "file_not_found")
+    error(confirm(client, uid, str(uuid.uuid4())), 404, "file_not_found")
     assert files_of(app, uid) == []
     assert confirm(client, uid, presigned["upload_id"]).status_code == 201
 
 
 def test_confirm_validation(client):
-    assert_error(client.post("/upload/confirm", json={}, headers=bearer("u1")), 400, "validation_error")
-    assert_error(
-        client.post("/upload/confirm", json={"upload_id": "nope"}, headers=bearer("u1")), 400, "validation_error"
-    )
-    assert_error(client.post("/upload/confirm", json={"upload_id": str(uuid.uuid4())}), 401, "missing_jwt_token")
+    error(client.post("/upload/confirm", json={}, headers=bearer("u1")), 400, "validation_error")
+    error(client.post("/upload/confirm", json={"upload_id": "nope"}, headers=bearer("u1")), 400, "validation_error")
+    error(client.post("/upload/confirm", json={"upload_id": str(uuid.uuid4())}), 401, "missing_jwt_token")
 
 
 def test_confirm_of_a_disallowed_type_is_415(make_app, backend, uid):
@@ -949,7 +931,7 @@ def test_confirm_of_a_disallowed_type_is_415(make_app, backend, uid):
     client = app.test_client()
     presigned = presign(client, uid, uid, "a.txt").get_json()
     assert send_put(client, backend, presigned, b"not an image") in (200, 204)
-    assert_error(confirm(client, uid, presigned["upload_id"]), 415, "unsupported_media_type")
+    error(confirm(client, uid, presigned["upload_id"]), 415, "unsupported_media_type")
     assert query_rows(app, ObjectDeletion, ObjectDeletion.object_key == presigned["object_key"]) != []
     assert files_of(app, uid) == []
 

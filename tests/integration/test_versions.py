@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
 
 import pytest
-import sqlalchemy as sa
 
-MEMBER = {"read", "write", "lock"}
-EVERYTHING = {"read", "write", "delete", "lock", "validate"}
+from tests.support.files_api import (
+    EVERYTHING,
+    MEMBER,
+    VERSION_KEYS,
+    audit_rows,
+    download,
+    metadata,
+    proxy_upload,
+    transfer_body,
+)
+
 TEAM = {
     ("p1", "o1"): ("owner", EVERYTHING),
     ("p1", "lead"): ("admin", EVERYTHING),  # may validate, but not what they wrote themselves
@@ -24,48 +31,8 @@ V1 = b"%PDF-1.4 spec, first edition\n"
 EDITED = b"%PDF-1.4 spec, edited by u2\n"
 SPEC = {"bucket": "projects", "id": "p1", "path": "docs/spec.pdf"}
 WORK = {"bucket": "users", "id": "u2", "path": "work/spec.pdf"}
-CHECKOUT = {
-    "source_bucket": "projects",
-    "source_id": "p1",
-    "source_path": "docs/spec.pdf",
-    "target_bucket": "users",
-    "target_id": "u2",
-    "target_path": "work/spec.pdf",
-}
-COMMIT = {
-    "source_bucket": "users",
-    "source_id": "u2",
-    "source_path": "work/spec.pdf",
-    "target_bucket": "projects",
-    "target_id": "p1",
-    "target_path": "docs/spec.pdf",
-}
-
-
-def use_rules(fake, grants):
-    def decide(project_id, user_id, action):
-        role, actions = grants.get((project_id, user_id), (None, ()))
-        return (True, role) if action in actions else False
-
-    fake.mode = "rules"
-    fake.rules = decide
-
-
-@pytest.fixture
-def team(fake_projects):
-    use_rules(fake_projects, TEAM)
-    return fake_projects
-
-
-def upload(client, headers, bucket, bucket_id, path, content, expect=201):
-    response = client.post(
-        "/upload/proxy",
-        data={"bucket": bucket, "id": bucket_id, "path": path, "file": (io.BytesIO(content), path.rsplit("/", 1)[-1])},
-        content_type="multipart/form-data",
-        headers=headers,
-    )
-    assert response.status_code == expect, response.get_json()
-    return response.get_json()
+CHECKOUT = transfer_body(SPEC, WORK)
+COMMIT = transfer_body(WORK, SPEC)
 
 
 def post(client, url, headers, body, expect):
@@ -86,53 +53,23 @@ def reject(client, headers, version_id, expect=200, **body):
     return post(client, f"/versions/{version_id}/reject", headers, body, expect)
 
 
-def metadata(client, headers, **address):
-    response = client.get("/metadata", query_string={**(address or SPEC)}, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
 def versions(client, headers, expect=200, **query):
     response = client.get("/versions", query_string=query or SPEC, headers=headers)
     assert response.status_code == expect, response.get_json()
     return response.get_json()
 
 
-def download(client, headers, **address):
-    response = client.get("/download/proxy", query_string=address or SPEC, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return response.data
-
-
-def audit_rows(app, action):
-    from app.extensions import db
-    from app.models import AuditLog
-
-    with app.app_context():
-        rows = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == action)).all()
-        return [
-            {
-                "user_id": r.user_id,
-                "outcome": r.outcome,
-                "file_id": str(r.file_id),
-                "version_id": str(r.version_id),
-                "details": dict(r.details or {}),
-            }
-            for r in rows
-        ]
-
-
 @pytest.fixture
 def spec(client, auth, team):
     """p1/docs/spec.pdf at version 1 (by o1)."""
-    return upload(client, auth("o1"), "projects", "p1", "docs/spec.pdf", V1)["data"]
+    return proxy_upload(client, auth("o1"), SPEC, V1)["data"]
 
 
 @pytest.fixture
 def checked_out(client, auth, spec):
     """u2 copied the spec into their space (locking it) and edited the working copy."""
     copied = post(client, "/copy", auth("u2"), CHECKOUT, 201)["data"]
-    upload(client, auth("u2"), "users", "u2", "work/spec.pdf", EDITED)
+    proxy_upload(client, auth("u2"), WORK, EDITED)
     return copied
 
 
@@ -152,11 +89,11 @@ def test_commit_adds_a_pending_version_with_the_working_copys_bytes(app, client,
     assert data["version_number"] == 2 and data["status"] == "pending_validation"
     assert data["file_id"] == spec["file_id"] and data["version_id"]
 
-    file = metadata(client, auth("u3"))
+    file = metadata(client, auth("u3"), **SPEC)
     assert file["file"]["status"] == "pending_validation"
     assert file["file"]["current_version_number"] == 1  # not current until approved
     assert file["file"]["lock"] is None  # the commit released u2's lock
-    assert download(client, auth("u3")) == V1
+    assert download(client, auth("u3"), **SPEC) == V1
     [newest, oldest] = versions(client, auth("u3"))["versions"]
     assert newest["id"] == data["version_id"] and newest["version_number"] == 2
     assert newest["status"] == "pending_validation" and newest["changelog"] == "Clarify section 2"
@@ -166,7 +103,8 @@ def test_commit_adds_a_pending_version_with_the_working_copys_bytes(app, client,
     assert download(client, auth("u3"), **SPEC, version=2) == EDITED  # the bytes were copied into the project
 
     [row] = audit_rows(app, "commit")
-    assert row["user_id"] == "u2" and row["file_id"] == spec["file_id"] and row["version_id"] == data["version_id"]
+    assert row["user_id"] == "u2" and str(row["file_id"]) == spec["file_id"]
+    assert str(row["version_id"]) == data["version_id"]
     assert row["details"]["base_version"] == 1
     # the released lock lets another member take it
     assert client.post("/lock", json=SPEC, headers=auth("u3")).status_code == 200
@@ -179,19 +117,19 @@ def test_changelog_is_an_alias_of_message(client, auth, checked_out):
 
 def test_keep_lock_keeps_the_lock(client, auth, checked_out):
     commit(client, auth("u2"), message="first pass", keep_lock=True)
-    lock = metadata(client, auth("u3"))["file"]["lock"]
+    lock = metadata(client, auth("u3"), **SPEC)["file"]["lock"]
     assert lock["id"] == checked_out["lock_id"] and lock["locked_by"] == "u2"
     refused = client.post("/lock", json=SPEC, headers=auth("u3"))
     assert refused.status_code == 409 and refused.get_json()["message"] == "file_locked"
     # the holder may commit again on top of their own pending version
-    upload(client, auth("u2"), "users", "u2", "work/spec.pdf", b"%PDF-1.4 second pass\n")
+    proxy_upload(client, auth("u2"), WORK, b"%PDF-1.4 second pass\n")
     assert commit(client, auth("u2"), message="second pass", base_version=2)["data"]["version_number"] == 3
-    assert metadata(client, auth("u3"))["file"]["lock"] is None
+    assert metadata(client, auth("u3"), **SPEC)["file"]["lock"] is None
 
 
 def test_commit_on_a_stale_base_is_a_version_conflict(app, client, auth, spec):
     post(client, "/copy", auth("u2"), {**CHECKOUT, "lock_source": False}, 201)
-    upload(client, auth("u3"), "projects", "p1", "docs/spec.pdf", b"%PDF-1.4 u3 was faster\n")
+    proxy_upload(client, auth("u3"), SPEC, b"%PDF-1.4 u3 was faster\n")
     refused = commit(client, auth("u2"), expect=409, message="mine")
     assert refused["status"] == "error" and refused["message"] == "version_conflict"
     assert refused["current_version_number"] == 2
@@ -209,7 +147,7 @@ def test_explicit_base_must_be_the_newest_version(client, auth, checked_out, bas
 
 
 def test_commit_without_a_base_from_a_plain_file_uses_the_newest(client, auth, spec):
-    upload(client, auth("u2"), "users", "u2", "work/spec.pdf", EDITED)  # not a copy: no recorded base
+    proxy_upload(client, auth("u2"), WORK, EDITED)  # not a copy: no recorded base
     assert commit(client, auth("u2"), message="from scratch")["data"]["version_number"] == 2
 
 
@@ -239,7 +177,7 @@ def test_commit_errors(client, auth, checked_out, spec):
     # the working copy must be readable by the caller, the target writable
     assert commit(client, auth("u3"), 403)["message"] == "access_denied"
     viewer_copy = {**COMMIT, "source_id": "w1"}
-    upload(client, auth("w1"), "users", "w1", "work/spec.pdf", EDITED)
+    proxy_upload(client, auth("w1"), {"bucket": "users", "id": "w1", "path": "work/spec.pdf"}, EDITED)
     assert post(client, "/versions/commit", auth("w1"), viewer_copy, 403)["message"] == "access_denied"
     assert versions(client, u2)["total_count"] == 1
 
@@ -259,7 +197,7 @@ def test_approve_makes_the_version_current_and_the_file_validated(app, client, a
     }
     assert [(c.json["project_id"], c.json["action"], c.user_id) for c in team.calls] == [("p1", "validate", "v1")]
 
-    after = metadata(client, auth("u3"))
+    after = metadata(client, auth("u3"), **SPEC)
     assert after["file"]["status"] == "validated"
     assert after["file"]["current_version_id"] == pending["version_id"]
     assert after["file"]["current_version_number"] == 2
@@ -267,11 +205,11 @@ def test_approve_makes_the_version_current_and_the_file_validated(app, client, a
     assert after["current_version"]["validated_by"] == "v1"
     assert after["current_version"]["validation_comment"] == "Looks right"
     assert after["current_version"]["validated_at"]
-    assert download(client, auth("u3")) == EDITED
+    assert download(client, auth("u3"), **SPEC) == EDITED
 
     [row] = audit_rows(app, "approve")
-    assert row["user_id"] == "v1" and row["version_id"] == pending["version_id"]
-    assert row["file_id"] == spec["file_id"] and row["details"]["comment"] == "Looks right"
+    assert row["user_id"] == "v1" and str(row["version_id"]) == pending["version_id"]
+    assert str(row["file_id"]) == spec["file_id"] and row["details"]["comment"] == "Looks right"
 
 
 def test_approve_without_a_body(client, auth, pending):
@@ -287,39 +225,39 @@ def test_reject_keeps_the_current_version_and_restores_the_status(app, client, a
         "file_id": spec["file_id"],
         "rejection_reason": "Section 2 is wrong",
     }
-    after = metadata(client, auth("u3"))
+    after = metadata(client, auth("u3"), **SPEC)
     assert after["file"]["status"] == "draft"  # what it was before the commit
     assert after["file"]["current_version_number"] == 1
     assert after["current_version"]["id"] == spec["version_id"]
-    assert download(client, auth("u3")) == V1
+    assert download(client, auth("u3"), **SPEC) == V1
     newest = versions(client, auth("u3"))["versions"][0]
     assert newest["status"] == "rejected" and newest["validated_by"] == "v1"
     assert newest["validation_comment"] == "Section 2 is wrong"
     [row] = audit_rows(app, "reject")
-    assert row["user_id"] == "v1" and row["version_id"] == pending["version_id"]
+    assert row["user_id"] == "v1" and str(row["version_id"]) == pending["version_id"]
 
 
 def test_reject_after_an_approval_restores_validated(client, auth, pending):
     approve(client, auth("v1"), pending["version_id"])
     post(client, "/copy", auth("u2"), {**CHECKOUT, "overwrite": True}, 201)
-    upload(client, auth("u2"), "users", "u2", "work/spec.pdf", b"%PDF-1.4 third edition\n")
+    proxy_upload(client, auth("u2"), WORK, b"%PDF-1.4 third edition\n")
     third = commit(client, auth("u2"), message="third")["data"]
     assert third["version_number"] == 3
-    assert metadata(client, auth("u3"))["file"]["status"] == "pending_validation"
+    assert metadata(client, auth("u3"), **SPEC)["file"]["status"] == "pending_validation"
     reject(client, auth("v2"), third["version_id"])
-    after = metadata(client, auth("u3"))
+    after = metadata(client, auth("u3"), **SPEC)
     assert after["file"]["status"] == "validated"
     assert after["file"]["current_version_id"] == pending["version_id"]
-    assert download(client, auth("u3")) == EDITED
+    assert download(client, auth("u3"), **SPEC) == EDITED
 
 
 def test_rejecting_one_of_two_pending_versions_keeps_the_file_pending(client, auth, checked_out):
     second = commit(client, auth("u2"), message="second", keep_lock=True)["data"]
     third = commit(client, auth("u2"), message="third", base_version=2)["data"]
     reject(client, auth("v1"), second["version_id"])
-    assert metadata(client, auth("u3"))["file"]["status"] == "pending_validation"
+    assert metadata(client, auth("u3"), **SPEC)["file"]["status"] == "pending_validation"
     approve(client, auth("v1"), third["version_id"])
-    assert metadata(client, auth("u3"))["file"]["current_version_number"] == 3
+    assert metadata(client, auth("u3"), **SPEC)["file"]["current_version_number"] == 3
 
 
 @pytest.mark.parametrize("first", ["approve", "reject"])
@@ -340,7 +278,7 @@ def test_a_draft_version_cannot_be_decided(client, auth, spec):
 
 
 def test_author_may_not_validate_their_own_version_in_a_project(app, client, auth, spec):
-    upload(client, auth("lead"), "users", "lead", "spec.pdf", EDITED)
+    proxy_upload(client, auth("lead"), {"bucket": "users", "id": "lead", "path": "spec.pdf"}, EDITED)
     own = post(
         client, "/versions/commit", auth("lead"), {**COMMIT, "source_id": "lead", "source_path": "spec.pdf"}, 201
     )["data"]
@@ -355,8 +293,8 @@ def test_author_may_not_validate_their_own_version_in_a_project(app, client, aut
 
 
 def test_author_may_validate_in_their_own_users_bucket(client, auth):
-    upload(client, auth("u2"), "users", "u2", "final.txt", b"first")
-    upload(client, auth("u2"), "users", "u2", "draft.txt", b"second")
+    proxy_upload(client, auth("u2"), {"bucket": "users", "id": "u2", "path": "final.txt"}, b"first")
+    proxy_upload(client, auth("u2"), {"bucket": "users", "id": "u2", "path": "draft.txt"}, b"second")
     body = {
         "source_bucket": "users",
         "source_id": "u2",
@@ -395,10 +333,10 @@ def test_deciding_an_unknown_version(client, auth, spec):
 @pytest.fixture
 def history(client, auth, spec):
     """Versions 1-2 uploaded (draft), 3 approved, 4 rejected, 5 pending."""
-    upload(client, auth("o1"), "projects", "p1", "docs/spec.pdf", b"v2")
+    proxy_upload(client, auth("o1"), SPEC, b"v2")
     ids = {}
     for number in (3, 4, 5):
-        upload(client, auth("u2"), "users", "u2", "work/spec.pdf", f"v{number}".encode())
+        proxy_upload(client, auth("u2"), WORK, f"v{number}".encode())
         ids[number] = commit(client, auth("u2"), message=f"v{number}", base_version=number - 1)["data"]["version_id"]
     approve(client, auth("v1"), ids[3])
     reject(client, auth("v1"), ids[4])
@@ -410,22 +348,7 @@ def test_versions_newest_first_with_total_count(client, auth, history, spec):
     assert body["file_id"] == spec["file_id"] and body["total_count"] == 5
     assert [v["version_number"] for v in body["versions"]] == [5, 4, 3, 2, 1]
     assert [v["status"] for v in body["versions"]] == ["pending_validation", "rejected", "validated", "draft", "draft"]
-    assert set(body["versions"][0]) == {
-        "id",
-        "file_id",
-        "version_number",
-        "object_key",
-        "size",
-        "mime_type",
-        "checksum_sha256",
-        "status",
-        "changelog",
-        "created_by",
-        "created_at",
-        "validated_by",
-        "validated_at",
-        "validation_comment",
-    }
+    assert set(body["versions"][0]) == VERSION_KEYS
     assert versions(client, auth("w1"), file_id=spec["file_id"]) == body
     assert versions(client, auth("w1"), bucket_type="projects", bucket_id="p1", logical_path="docs/spec.pdf") == body
 

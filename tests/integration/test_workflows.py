@@ -16,9 +16,8 @@ import requests
 import sqlalchemy as sa
 
 from app.clock import ManualClock
+from tests.support.files_api import EVERYTHING, MEMBER, download, proxy_upload, use_rules
 
-MEMBER = {"read", "write", "lock"}
-EVERYTHING = {"read", "write", "delete", "lock", "validate"}
 TEAM = {
     ("p1", "o1"): ("owner", EVERYTHING),
     ("p1", "v1"): ("admin", {"read", "validate"}),
@@ -33,23 +32,6 @@ SPEC = {"bucket": "projects", "id": "p1", "path": "docs/spec.pdf"}
 WORK = {"bucket": "users", "id": "u2", "path": "workspace/spec.pdf"}
 
 
-def use_rules(fake, grants):
-    """Decide per (project, user, action) from `grants`; the role travels with each allowed answer."""
-
-    def decide(project_id, user_id, action):
-        role, actions = grants.get((project_id, user_id), (None, ()))
-        return (True, role) if action in actions else False
-
-    fake.mode = "rules"
-    fake.rules = decide
-
-
-@pytest.fixture
-def team(fake_projects):
-    use_rules(fake_projects, TEAM)
-    return fake_projects
-
-
 def asked(fake):
     """(project, action, user) of every check the fake received, batch checks flattened."""
     seen = []
@@ -59,23 +41,10 @@ def asked(fake):
     return seen
 
 
-def proxy_upload(client, headers, address, content, filename=None, expect=201, **extra):
-    form = {**address, **extra, "file": (io.BytesIO(content), filename or address["path"].rsplit("/", 1)[-1])}
-    response = client.post("/upload/proxy", data=form, content_type="multipart/form-data", headers=headers)
-    assert response.status_code == expect, response.get_json()
-    return response.get_json()
-
-
 def call(client, method, url, headers, expect, **kwargs):
     response = client.open(url, method=method, headers=headers, **kwargs)
     assert response.status_code == expect, response.get_json()
     return response.get_json() if response.is_json else response
-
-
-def download(client, headers, **address):
-    response = client.get("/download/proxy", query_string=address, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return response.data
 
 
 CHANGES = {"upload", "upload_confirm", "copy", "lock", "unlock", "force_unlock", "commit", "approve", "reject"}
