@@ -37,7 +37,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def configure_logging(app: Flask) -> None:
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    """The level here; handlers and the JSON or text format in `observability.init_app`."""
+    logging.getLogger().setLevel(app.config["LOG_LEVEL"])
     app.logger.setLevel(app.config["LOG_LEVEL"])
 
 

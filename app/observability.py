@@ -94,12 +94,8 @@ class Metrics:
         )
 
 
-_last_initialised: Metrics | None = None  # for calls outside an app context (e.g. while a response streams)
-
-
 def init_app(app: Flask) -> None:
     """Configure log formatting, the per-request log line and (when METRICS_ENABLED) /metrics."""
-    global _last_initialised
     _configure_handlers(app.config["LOG_FORMAT"])
     _register_request_log(app)
     if not app.config["METRICS_ENABLED"]:
@@ -115,7 +111,7 @@ def init_app(app: Flask) -> None:
         buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
         default_labels={"endpoint": lambda: request.endpoint or "unmatched"},
     )
-    app.extensions["metrics"] = _last_initialised = Metrics(registry)
+    app.extensions["metrics"] = Metrics(registry)
 
 
 def route(req) -> str:
@@ -133,10 +129,6 @@ def _configure_handlers(log_format: str) -> None:
     formatter = JsonFormatter() if log_format == "json" else TextFormatter()
     for handler in handlers:
         handler.setFormatter(formatter)
-    # Alembic's logging fileConfig disables every logger that exists when migrations run in-process.
-    for name, logger in list(logging.root.manager.loggerDict.items()):
-        if (name == "app" or name.startswith("app.")) and isinstance(logger, logging.Logger):
-            logger.disabled = False
 
 
 def _register_request_log(app: Flask) -> None:
@@ -172,9 +164,7 @@ def _emit(fields: dict, started: float) -> None:
 
 
 def _metrics() -> Metrics | None:
-    if has_app_context():
-        return current_app.extensions.get("metrics")
-    return _last_initialised
+    return current_app.extensions.get("metrics") if has_app_context() else None
 
 
 def bytes_uploaded(n: int) -> None:
