@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask.logging import default_handler
 from prometheus_client import CollectorRegistry, Counter, GCCollector, Histogram, PlatformCollector, ProcessCollector
 from prometheus_flask_exporter import PrometheusMetrics
 from werkzeug.wsgi import ClosingIterator
@@ -97,6 +98,7 @@ class Metrics:
 def init_app(app: Flask) -> None:
     """Configure log formatting, the per-request log line and (when METRICS_ENABLED) /metrics."""
     _configure_handlers(app.config["LOG_FORMAT"])
+    app.logger.removeHandler(default_handler)  # the "app" logger propagates to ours: no second, plain copy
     _register_request_log(app)
     if not app.config["METRICS_ENABLED"]:
         app.extensions["metrics"] = None
