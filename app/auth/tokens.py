@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 import jwt
 
 log = logging.getLogger(__name__)
+
+NUMERIC_DATES = ("exp", "nbf", "iat")
+MAX_USER_ID = 255  # the user id columns (owner_id, created_by, locked_by, audit user_id ...) are String(255)
+MAX_COMPANY_ID = 64  # a company id is compared with bucket ids, which are at most 64 characters
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class InvalidToken(Exception):
@@ -56,6 +62,16 @@ def _roles(value) -> tuple[str, ...]:
     return ()
 
 
+def _identity(value, what: str, max_length: int) -> str:
+    """An id claim as text that fits its columns: a non-empty string (or integer) without control characters."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise InvalidToken(f"no usable {what} claim")
+    text = str(value)
+    if not text or len(text) > max_length or CONTROL_RE.search(text):
+        raise InvalidToken(f"the {what} claim is empty, longer than {max_length} characters or has control characters")
+    return text
+
+
 def decode_token(token: str, settings: TokenSettings) -> Principal:
     """Verify signature, algorithm, exp, sub (and iss/aud when configured); raise InvalidToken otherwise."""
     try:
@@ -70,14 +86,17 @@ def decode_token(token: str, settings: TokenSettings) -> Principal:
         )
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise InvalidToken(f"{type(exc).__name__}: {exc}") from None
-    user_id = claims.get("sub") or claims.get("user_id")
-    if not isinstance(user_id, str | int) or isinstance(user_id, bool) or str(user_id) == "":
-        raise InvalidToken("no usable user id claim")
+    for name in NUMERIC_DATES:
+        # PyJWT takes int("9999999999") and True as dates; RFC 7519 NumericDate is a JSON number.
+        if name in claims and (isinstance(claims[name], bool) or not isinstance(claims[name], int | float)):
+            raise InvalidToken(f"{name} is not a JSON number")
+    user_id = _identity(claims.get("sub") or claims.get("user_id"), "user id", MAX_USER_ID)
     company = claims.get("company_id")
+    company_id = None if company in (None, "") else _identity(company, "company id", MAX_COMPANY_ID)
     roles = _roles(claims.get(settings.roles_claim))
     return Principal(
-        user_id=str(user_id),
-        company_id=None if company in (None, "") else str(company),
+        user_id=user_id,
+        company_id=company_id,
         roles=roles,
         is_admin=settings.admin_role in roles,
         token=token,

@@ -385,3 +385,59 @@ def test_es256_with_a_public_key(ec_keys):
     assert decode_token(_sign(_claims(), private, "ES256"), settings).user_id == "u1"
     with pytest.raises(InvalidToken):
         decode_token(make_token("u1"), settings)
+
+
+# --- claims a hostile issuer could shape (contract §9) ----------------------------------------------------------
+
+FAR = int(time.time()) + 3600
+
+
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [
+        ("exp", "9999999999"),  # a numeric string is not a NumericDate
+        ("exp", str(FAR)),
+        ("exp", True),  # JSON true is not a number, though Python's bool is an int
+        ("nbf", "1"),
+        ("nbf", False),
+        ("iat", "1"),
+        ("iat", True),
+    ],
+)
+def test_numeric_date_claims_must_be_json_numbers(claim, value):
+    claims = _claims()
+    claims[claim] = value
+    with pytest.raises(InvalidToken):
+        decode_token(_sign(claims), HS256)
+
+
+@pytest.mark.parametrize(("claim", "value"), [("exp", FAR + 0.5), ("nbf", 1.5), ("iat", 1_000_000_000.25)])
+def test_numeric_dates_may_be_fractional(claim, value):
+    assert decode_token(_sign(_claims(**{claim: value})), HS256).user_id == "u1"
+
+
+def test_user_id_as_long_as_its_column_is_accepted():
+    assert decode_token(_sign(_claims(sub="u" * 255)), HS256).user_id == "u" * 255
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"sub": "u" * 256},  # longer than the user id columns (String(255))
+        {"sub": "u1\x00"},  # PostgreSQL text cannot hold NUL
+        {"sub": "u1\n"},
+        {"company_id": "c" * 65},  # longer than a bucket id
+        {"company_id": "c1\x00"},
+        {"company_id": ["c1"]},
+        {"company_id": {"id": "c1"}},
+        {"company_id": True},
+    ],
+    ids=["long-sub", "nul-sub", "newline-sub", "long-company", "nul-company", "list-company", "dict-company", "bool"],
+)
+def test_identity_claims_that_cannot_be_stored_are_invalid(claims):
+    with pytest.raises(InvalidToken):
+        decode_token(_sign(_claims(**claims)), HS256)
+
+
+def test_company_id_as_long_as_a_bucket_id_is_accepted():
+    assert decode_token(_sign(_claims(company_id="c" * 64)), HS256).company_id == "c" * 64
