@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from app.services.content_types import allowed, category, detect
+from app.errors import ValidationError
+from app.services.content_types import allowed, category, detect, parse_media_type, safe_media_type
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
@@ -173,3 +174,81 @@ def test_an_empty_allow_list_allows_everything(mime_type):
 )
 def test_allow_list_with_wildcards(mime_type, allow_list, expected):
     assert allowed(mime_type, allow_list) is expected
+
+
+# --- RFC 6838 media types (contract §9) -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("application/pdf", "application/pdf"),
+        ("Application/PDF", "application/pdf"),
+        ("image/svg+xml", "image/svg+xml"),
+        ("application/x-7z-compressed", "application/x-7z-compressed"),
+        (DOCX, DOCX),
+        ("text/plain; charset=utf-8", "text/plain"),  # parameters are valid but not kept: the stored type is bare
+        ('text/plain;charset="utf-8"', "text/plain"),
+        ('text/plain ; a=b;c="d;e\\"f"', "text/plain"),
+        ("a" * 127 + "/" + "b" * 127, "a" * 127 + "/" + "b" * 127),
+    ],
+)
+def test_media_types_that_parse(value, expected):
+    assert parse_media_type(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "text",
+        "text/",
+        "/plain",
+        "text/plain/x",
+        "text/plain\r\nX-Injected: 1",
+        "text/plain\n",
+        "text/plain\r",
+        "text/plain\x00",
+        "text/pl ain",
+        " text/plain",  # no leading or trailing whitespace around the type itself
+        "text/plain ",
+        "t\u00e9xt/plain",
+        "text/*",
+        "*/*",
+        "-text/plain",
+        "text/.plain",
+        "a" * 128 + "/b",
+        "a/" + "b" * 128,
+        "text/plain; charset",
+        "text/plain; =utf-8",
+        'text/plain; charset="utf-8',
+        "text/plain; charset=utf-8\r\nX: y",
+        "text/plain" + "; a=b" * 60,  # valid but longer than the 255 characters a stored type may have
+        None,
+        42,
+        ["text/plain"],
+    ],
+    ids=repr,
+)
+def test_media_types_that_do_not(value):
+    with pytest.raises(ValidationError) as raised:
+        parse_media_type(value)
+    assert raised.value.status == 400 and raised.value.code == "validation_error"
+    assert "content_type" in raised.value.context["errors"]
+
+
+@pytest.mark.parametrize(
+    "declared",
+    ["text/plain\r\nX-Injected: 1", "text/x-\x00", "t\u00e9xt/x", "x" * 300 + "/y", "text/*", "a b/c"],
+    ids=repr,
+)
+def test_a_declared_type_that_is_not_a_token_is_never_returned(declared):
+    assert detect(b"\x00\x01opaque", "blob", declared) == "application/octet-stream"
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [("image/png", "image/png"), ("text/plain; charset=utf-8", "text/plain"), ("text/plain\r\nX: y", None), ("", None)],
+)
+def test_a_stored_type_is_served_only_when_it_is_a_token(stored, expected):
+    assert safe_media_type(stored) == (expected or "application/octet-stream")
