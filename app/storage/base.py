@@ -84,6 +84,15 @@ class PutResult:
 
 
 @dataclass(frozen=True)
+class IncompleteUpload:
+    """A write the store started and never finished (an S3 multipart upload, a local temp file)."""
+
+    key: str  # the key being written
+    upload_id: str  # what `abort_upload` needs, with the key, to remove it
+    initiated: datetime | None  # S3: when the upload started; local store: its last write
+
+
+@dataclass(frozen=True)
 class PresignedPut:
     url: str
     headers: dict[str, str] = field(default_factory=dict)
@@ -260,6 +269,14 @@ class ObjectStore(ABC):
     @abstractmethod
     def list(self, bucket: str, prefix: str = "") -> Iterator[ObjectInfo]:
         """Every object whose key starts with prefix, in key order."""
+
+    @abstractmethod
+    def incomplete_uploads(self, bucket: str, prefix: str = "") -> list[IncompleteUpload]:
+        """Unfinished writes under prefix (e.g. of a killed process), in key order; may stop after a few thousand."""
+
+    @abstractmethod
+    def abort_upload(self, bucket: str, key: str, upload_id: str) -> None:
+        """Remove an unfinished write and what it stored so far; aborting one that is gone succeeds."""
 
     @abstractmethod
     def presign_get(

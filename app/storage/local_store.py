@@ -7,9 +7,9 @@ import hashlib
 import hmac
 import json
 import os
+import secrets
 import shutil
 import stat as stat_module
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +19,9 @@ from urllib.parse import quote, urlencode
 from app.clock import Clock
 from app.storage.base import (
     CHUNK_SIZE,
+    MAX_SEGMENT_BYTES,
     HashingReader,
+    IncompleteUpload,
     InvalidKey,
     InvalidSignature,
     ObjectInfo,
@@ -35,6 +37,8 @@ from app.storage.base import (
 )
 
 INTERNAL_PREFIX = ".~"  # temp files and sidecars; keys may not have a segment starting with it
+TEMP_PREFIX = f"{INTERNAL_PREFIX}tmp-"  # a write in progress: `.~tmp-<random>-<name of the file it becomes>`
+TEMP_RANDOM_CHARS = 16
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600
 
 
@@ -58,6 +62,21 @@ class FileStream:
         if self.file is not None:
             self.file.close()
             self.file = None
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """A new temp file beside path, named after it when the name fits, so a crashed write can be listed."""
+    name = f"{TEMP_PREFIX}{secrets.token_hex(TEMP_RANDOM_CHARS // 2)}"
+    if len(name.encode()) + 1 + len(path.name.encode()) <= MAX_SEGMENT_BYTES:
+        name += f"-{path.name}"
+    temp = path.with_name(name)
+    return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), str(temp)
+
+
+def _temp_target(name: str) -> str | None:
+    """The name of the file a temp file was to become, or None when it was too long to record."""
+    rest = name[len(TEMP_PREFIX) + TEMP_RANDOM_CHARS :]
+    return rest[1:] if rest.startswith("-") else None
 
 
 def _fsync_dir(path: Path) -> None:
@@ -113,7 +132,7 @@ class LocalStore(ObjectStore):
     def _write_atomic(self, path: Path, write: Callable[[BinaryIO], object]) -> None:
         """Write through a temp file in the same directory, fsync, then os.replace (no reader sees a partial file)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f"{INTERNAL_PREFIX}tmp-")
+        fd, temp = _create_temp(path)
         try:
             with os.fdopen(fd, "wb") as file:
                 write(file)
@@ -125,9 +144,36 @@ class LocalStore(ObjectStore):
             raise
         _fsync_dir(path.parent)
 
+    def _link_atomic(self, source: Path, path: Path) -> bool:
+        """Make path name the file source names, through a temp link and os.replace; False when links do not work.
+
+        A hard link is a copy here: this store never writes into an existing file, it replaces names.
+        """
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = _create_temp(path)  # reserves the name; the link replaces the empty file
+        os.close(fd)
+        try:
+            os.unlink(temp)
+            os.link(source, temp)
+        except (FileNotFoundError, NotADirectoryError):
+            raise
+        except OSError:
+            Path(temp).unlink(missing_ok=True)
+            return False  # another filesystem, or links not allowed: copy the bytes instead
+        try:
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        _fsync_dir(path.parent)
+        return True
+
     def _store(self, path: Path, write: Callable[[BinaryIO], object], content_type: str | None) -> None:
         """Write the data, then its sidecar; when the sidecar fails the new data goes too."""
         self._write_atomic(path, write)
+        self._write_sidecar(path, content_type)
+
+    def _write_sidecar(self, path: Path, content_type: str | None) -> None:
         sidecar = self._sidecar(path)
         try:
             if content_type is None:
@@ -202,6 +248,14 @@ class LocalStore(ObjectStore):
     def copy(self, src_bucket: str, src_key: str, dst_bucket: str, dst_key: str) -> ObjectInfo:
         source, target = self._path(src_bucket, src_key), self._path(dst_bucket, dst_key)
         try:
+            if source.is_file() and self._link_atomic(source, target):
+                self._write_sidecar(target, self._content_type(source))
+                return self.stat(dst_bucket, dst_key)
+        except (FileNotFoundError, NotADirectoryError):
+            raise ObjectNotFound(f"{src_bucket}/{src_key}") from None
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot copy to {dst_bucket}/{dst_key}: {exc}") from exc
+        try:
             file = open(source, "rb")  # noqa: SIM115 - closed below
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise ObjectNotFound(f"{src_bucket}/{src_key}") from None
@@ -255,6 +309,41 @@ class LocalStore(ObjectStore):
                 except FileNotFoundError:
                     continue  # deleted while listing
                 yield info
+
+    def incomplete_uploads(self, bucket: str, prefix: str = "") -> list[IncompleteUpload]:
+        """Temp files of writes that never reached their rename (the process was killed), dated by their last write."""
+        if bucket not in self.buckets:
+            raise InvalidKey(f"unknown bucket {bucket!r}")
+        base = (self.root / bucket).resolve()
+        found = []
+        for directory, subdirectories, names in os.walk(base):  # symlinks are not followed
+            subdirectories[:] = [d for d in subdirectories if not d.startswith(INTERNAL_PREFIX)]
+            relative = Path(directory).relative_to(base).as_posix()
+            folder = "" if relative == "." else f"{relative}/"
+            for name in names:
+                if not name.startswith(TEMP_PREFIX):
+                    continue
+                key = folder + (_temp_target(name) or name)
+                if not key.startswith(prefix):
+                    continue
+                try:
+                    modified = os.stat(os.path.join(directory, name), follow_symlinks=False).st_mtime
+                except FileNotFoundError:
+                    continue  # renamed or removed meanwhile
+                found.append(IncompleteUpload(key, folder + name, datetime.fromtimestamp(modified, UTC)))
+        return sorted(found, key=lambda upload: (upload.key, upload.upload_id))
+
+    def abort_upload(self, bucket: str, key: str, upload_id: str) -> None:
+        folder, _, name = upload_id.rpartition("/")
+        if not name.startswith(TEMP_PREFIX) or "\\" in name or "\x00" in name:
+            raise InvalidKey("not an upload id of this store")
+        directory = self._path(bucket, folder) if folder else self.root / bucket  # refuses '..' and escapes
+        try:
+            (directory / name).unlink(missing_ok=True)
+        except IsADirectoryError:
+            raise InvalidKey("not an upload id of this store") from None
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot remove {bucket}/{upload_id}: {exc}") from exc
 
     # -- presigned URLs ----------------------------------------------------------------------------------------
 

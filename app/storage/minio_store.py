@@ -20,6 +20,7 @@ from minio.error import MinioException, S3Error
 from app.storage.base import (
     CHUNK_SIZE,
     HashingReader,
+    IncompleteUpload,
     IntegrityMismatch,
     ObjectInfo,
     ObjectNotFound,
@@ -38,6 +39,7 @@ from app.storage.base import (
 NOT_FOUND_CODES = {"NoSuchKey", "NoSuchObject", "NoSuchVersion", "ResourceNotFound"}
 INTEGRITY_CODES = {"BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch", "IncompleteBody"}
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600
+MAX_LISTED_UPLOADS = 10_000  # per `incomplete_uploads` call: a sweep that aborts them shortens the next listing
 
 
 def _http_client(connect: float, read: float, retries: urllib3.Retry) -> urllib3.PoolManager:
@@ -306,10 +308,37 @@ class MinioStore(ObjectStore):
         # minio has no public ListMultipartUploads; the private call is pinned by requirements.txt.
         return self._client._list_multipart_uploads(bucket, prefix=prefix, max_uploads=1000).uploads
 
-    def incomplete_uploads(self, bucket: str, prefix: str = "") -> list[str]:
-        """Keys with an unfinished multipart upload (first 1000), for sweeps and tests."""
-        with _translated():
-            return [upload.object_name for upload in self._incomplete(bucket, prefix)]
+    def incomplete_uploads(self, bucket: str, prefix: str = "") -> list[IncompleteUpload]:
+        """The bucket's unfinished multipart uploads under prefix (at most MAX_LISTED_UPLOADS), in key order."""
+        found: dict[tuple[str, str], IncompleteUpload] = {}
+        key_marker = upload_marker = None
+        while len(found) < MAX_LISTED_UPLOADS:
+            with _translated():
+                page = self._client._list_multipart_uploads(
+                    bucket, prefix=prefix, max_uploads=1000, key_marker=key_marker, upload_id_marker=upload_marker
+                )
+            new = [u for u in page.uploads if (u.object_name, u.upload_id) not in found]
+            for upload in new:
+                found[upload.object_name, upload.upload_id] = IncompleteUpload(
+                    upload.object_name, upload.upload_id, upload.initiated_time
+                )
+            # The markers of the last entry, not NextKeyMarker: minio 7.2 drops NextUploadIdMarker and SeaweedFS
+            # sends no NextKeyMarker. A page with nothing new ends the listing (a server that ignores the markers);
+            # what is missed then is found by the next sweep, once the ones listed are aborted.
+            if not page.is_truncated or not new:
+                break
+            key_marker, upload_marker = new[-1].object_name, new[-1].upload_id
+        return sorted(found.values(), key=lambda upload: (upload.key, upload.upload_id))
+
+    def abort_upload(self, bucket: str, key: str, upload_id: str) -> None:
+        check_key(key)
+        try:
+            self._client._abort_multipart_upload(bucket, key, upload_id)
+        except S3Error as exc:
+            if exc.code != "NoSuchUpload":  # already completed or aborted: nothing left to remove
+                raise _port_error(exc) from exc
+        except VENDOR_ERRORS as exc:
+            raise _port_error(exc) from exc
 
     def open(self, bucket: str, key: str, *, offset: int = 0, length: int | None = None) -> _ResponseStream | Prefetch:
         check_key(key)

@@ -8,6 +8,7 @@ import os
 import socket
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -174,6 +175,51 @@ def test_zero_byte_object(store, bucket):
     assert [(o.key, o.size) for o in store.list(bucket)] == [("empty", 0)]
 
 
+# -- incomplete uploads (writes of a killed process) -----------------------------------------------------------
+
+
+def test_a_killed_write_is_an_incomplete_upload_until_aborted(store, bucket, killed_write, leftovers):
+    before = 7 * MiB  # on S3: the multipart upload exists and its first part was sent
+    started = datetime.now(UTC) - timedelta(seconds=5)
+    killed_write(bucket, "docs/killed.bin", before)
+    with pytest.raises(ObjectNotFound):
+        store.stat(bucket, "docs/killed.bin")
+    assert list(store.list(bucket)) == []  # an unfinished write is never an object
+    [upload] = store.incomplete_uploads(bucket)
+    assert upload.key == "docs/killed.bin" and upload.upload_id
+    assert upload.initiated is not None and upload.initiated >= started
+    assert store.incomplete_uploads(bucket, "docs/") == [upload]
+    assert store.incomplete_uploads(bucket, "other/") == []
+    assert leftovers(bucket) != []
+
+    store.abort_upload(bucket, upload.key, upload.upload_id)
+    assert store.incomplete_uploads(bucket) == []
+    assert leftovers(bucket) == []  # nothing of the partial write is left on disk or in the store
+    store.abort_upload(bucket, upload.key, upload.upload_id)  # aborting one that is gone succeeds
+    with pytest.raises(ObjectNotFound):
+        store.stat(bucket, "docs/killed.bin")
+    put(store, bucket, "docs/killed.bin", b"complete")  # the key is usable again
+    assert read(store, bucket, "docs/killed.bin") == b"complete"
+    assert store.incomplete_uploads(bucket) == []
+
+
+def test_incomplete_uploads_are_listed_per_bucket_in_key_order(store, bucket, killed_write):
+    other = store.buckets[1]
+    for key in ("b/second", "a/first"):
+        killed_write(bucket, key, 6 * MiB)
+    killed_write(other, "elsewhere", 6 * MiB)
+    put(store, bucket, "a/complete", b"done")
+    uploads = store.incomplete_uploads(bucket)
+    assert [u.key for u in uploads] == ["a/first", "b/second"]
+    assert [u.key for u in store.incomplete_uploads(bucket, "a/")] == ["a/first"]
+    assert [u.key for u in store.incomplete_uploads(other)] == ["elsewhere"]
+    for upload in uploads:
+        store.abort_upload(bucket, upload.key, upload.upload_id)
+    assert store.incomplete_uploads(bucket) == []
+    assert [u.key for u in store.incomplete_uploads(other)] == ["elsewhere"]  # another bucket's stay
+    assert read(store, bucket, "a/complete") == b"done"
+
+
 # -- reading ---------------------------------------------------------------------------------------------------
 
 
@@ -241,6 +287,19 @@ def test_copy_is_server_side_and_keeps_the_content_type(store, bucket):
     assert (info.key, info.size, info.content_type) == ("dst/file", len(data), "image/png")
     store.delete(bucket, "src/file")
     assert read(store, other, "dst/file") == data
+
+
+def test_a_copy_keeps_its_bytes_when_the_source_is_rewritten_or_deleted(store, bucket):
+    put(store, bucket, "upload", b"original", content_type="text/plain")
+    store.copy(bucket, "upload", bucket, "version")
+    presigned = store.presign_put(bucket, "upload", 60)
+    assert requests.put(presigned.url, data=b"overwritten later", timeout=10).ok
+    put(store, bucket, "upload", b"and again")
+    assert read(store, bucket, "version") == b"original"
+    info = store.stat(bucket, "version")
+    assert (info.size, info.content_type) == (8, "text/plain")
+    store.delete(bucket, "upload")
+    assert read(store, bucket, "version") == b"original"
 
 
 def test_delete_is_idempotent(store, bucket):
@@ -531,6 +590,27 @@ def test_local_store_refuses_keys_that_escape_through_a_symlink(local_store, tmp
         put(local_store, "users", "a/.~tmp-x", b"x")  # the store's own temp and sidecar names
     assert not (outside / "new").exists()
     assert [o.key for o in local_store.list("users")] == []  # the symlink is not an object
+
+
+def test_local_store_abort_refuses_what_is_not_one_of_its_temp_files(local_store, tmp_path):
+    put(local_store, "users", "a/kept", b"x")
+    (tmp_path / "victim").write_bytes(b"x")
+    for upload_id in ("a/kept", "../victim", "a/../../victim", "/etc/.~tmp-x", "a/.~meta-x", ".~tmp-x/../kept"):
+        with pytest.raises(InvalidKey):
+            local_store.abort_upload("users", "a/kept", upload_id)
+    assert read(local_store, "users", "a/kept") == b"x" and (tmp_path / "victim").exists()
+
+
+def test_local_store_lists_a_temp_file_whose_target_name_was_too_long_by_its_own_path(local_store):
+    from app.storage.local_store import TEMP_PREFIX
+
+    folder = local_store.root / "users" / "docs"
+    folder.mkdir(parents=True)
+    (folder / f"{TEMP_PREFIX}{'0' * 16}").write_bytes(b"partial")
+    [upload] = local_store.incomplete_uploads("users")
+    assert upload.key == upload.upload_id == f"docs/{TEMP_PREFIX}{'0' * 16}"
+    local_store.abort_upload("users", upload.key, upload.upload_id)
+    assert local_store.incomplete_uploads("users") == [] and list(folder.iterdir()) == []
 
 
 def test_local_store_endpoint_serves_ranges(local_store):
