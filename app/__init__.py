@@ -71,7 +71,16 @@ def register_extensions(app: Flask, clock=None) -> None:
         )
     url = app.config["PROJECT_SERVICE_URL"]
     client = (
-        ProjectClient(url, app.config["PROJECT_SERVICE_TIMEOUT"], app.config["PROJECT_SERVICE_RETRY_AFTER"])
+        ProjectClient(
+            url,
+            app.config["PROJECT_SERVICE_TIMEOUT"],
+            app.config["PROJECT_SERVICE_RETRY_AFTER"],
+            app.config["PROJECT_SERVICE_MAX_CONCURRENCY"],
+            dialect=app.config["PROJECT_SERVICE_DIALECT"],
+            breaker_failures=app.config["PROJECT_SERVICE_BREAKER_FAILURES"],
+            breaker_reset=app.config["PROJECT_SERVICE_BREAKER_RESET"],
+            clock=clock or Clock(),
+        )
         if url
         else None
     )

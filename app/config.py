@@ -85,6 +85,11 @@ class Config:
         self.PROJECT_SERVICE_URL = _env("PROJECT_SERVICE_URL")
         self.PROJECT_SERVICE_TIMEOUT = _float("PROJECT_SERVICE_TIMEOUT", 2.0)
         self.PROJECT_SERVICE_RETRY_AFTER = _int("PROJECT_SERVICE_RETRY_AFTER", 5)
+        # Isolation and the platform's dialect (contract §9)
+        self.PROJECT_SERVICE_DIALECT = _env("PROJECT_SERVICE_DIALECT", "seed")  # seed | waterfall
+        self.PROJECT_SERVICE_BREAKER_FAILURES = _int("PROJECT_SERVICE_BREAKER_FAILURES", 5)  # 0: no breaker
+        self.PROJECT_SERVICE_BREAKER_RESET = _float("PROJECT_SERVICE_BREAKER_RESET", 10.0)
+        self.PROJECT_SERVICE_MAX_CONCURRENCY = _int("PROJECT_SERVICE_MAX_CONCURRENCY", 4)
 
         self.MAX_UPLOAD_SIZE = _int("MAX_UPLOAD_SIZE", 5 * 1024**3)
         self.ALLOWED_MIME_TYPES = _list("ALLOWED_MIME_TYPES", "")
@@ -95,6 +100,8 @@ class Config:
         self.LOCK_MIN_TTL = _int("LOCK_MIN_TTL", 60)
         self.LOCK_MAX_TTL = _int("LOCK_MAX_TTL", 7 * 24 * 3600)
         self.RECONCILE_GRACE_SECONDS = _int("RECONCILE_GRACE_SECONDS", 3600)
+        # Per-user cap on concurrent proxy transfers, per worker process (contract §9)
+        self.MAX_CONCURRENT_TRANSFERS_PER_USER = _int("MAX_CONCURRENT_TRANSFERS_PER_USER", 4)
 
         self.CORS_ORIGINS = _list("CORS_ORIGINS", "")
         self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://localhost:5000")

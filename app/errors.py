@@ -123,6 +123,10 @@ class RangeNotSatisfiable(AppError):
     status, code, detail = 416, "range_not_satisfiable", "The requested range cannot be satisfied."
 
 
+class RateLimited(AppError):
+    status, code, detail = 429, "rate_limited", "Too many requests at once; try again later."
+
+
 class UnsupportedMediaType(AppError):
     status, code, detail = 415, "unsupported_media_type", "This type of file is not allowed."
 

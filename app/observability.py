@@ -93,6 +93,13 @@ class Metrics:
         self.lock_conflicts = Counter(
             "storage_lock_conflicts", "Requests refused because another user holds the lock", registry=registry
         )
+        # Isolation (contract §9): project checks denied without calling the project service.
+        self.project_rejections = Counter(
+            "storage_project_service_rejections",
+            "Project-service checks denied at once, by reason (breaker_open, concurrency)",
+            ["reason"],
+            registry=registry,
+        )
 
 
 def init_app(app: Flask) -> None:
@@ -185,6 +192,12 @@ def project_call(outcome: str, seconds: float) -> None:
     """Record one project-service call: outcome `ok`, `timeout` or `error`, and how long it took."""
     if (metrics := _metrics()) is not None:
         metrics.project_calls.labels(outcome=outcome).observe(seconds)
+
+
+def project_rejected(reason: str) -> None:
+    """Count a project check denied without a call: `breaker_open` or `concurrency` (the cap was full)."""
+    if (metrics := _metrics()) is not None:
+        metrics.project_rejections.labels(reason=reason).inc()
 
 
 def lock_conflict() -> None:

@@ -5,6 +5,7 @@ from marshmallow import Schema, fields
 from werkzeug.wsgi import ClosingIterator
 
 from app.api.security import caller
+from app.api.transfers import limit_transfers
 from app.errors import RangeNotSatisfiable
 from app.extensions import Blueprint
 from app.schemas.requests import PresignDownloadArgsSchema, VersionArgsSchema
@@ -66,6 +67,7 @@ def _byte_range(download: Download) -> tuple[int, int] | None:
 @blp.alt_response(400, description="missing_fields, invalid_path, bucket_not_found, validation_error")
 @blp.alt_response(404, description="file_not_found, version_not_found, object_missing")
 @blp.alt_response(416, description="range_not_satisfiable")
+@limit_transfers
 def download_proxy(args):
     """Download a file through the service (streamed; Range and If-None-Match honoured)."""
     download = downloads.prepare_download(caller(), args)

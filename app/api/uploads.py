@@ -5,6 +5,7 @@ from marshmallow import Schema, fields
 from werkzeug.http import parse_options_header
 
 from app.api.security import caller
+from app.api.transfers import limit_transfers
 from app.extensions import Blueprint
 from app.multipart import MalformedForm, StreamingForm
 from app.schemas.requests import ConfirmUploadSchema, PresignUploadSchema, UploadFormSchema
@@ -57,6 +58,7 @@ def _streaming_form() -> StreamingForm | None:
 @blp.alt_response(409, description="file_locked")
 @blp.alt_response(413, description="payload_too_large")
 @blp.alt_response(415, description="unsupported_media_type")
+@limit_transfers
 def upload_proxy():
     """Upload a file through the service (multipart, streamed, hashed)."""
     form = _streaming_form()

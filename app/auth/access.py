@@ -44,6 +44,15 @@ class AccessPolicy:
                 decisions[i] = answer
         return decisions  # type: ignore[return-value]
 
+    def decide_many_or_deny(self, principal: Principal, targets: Sequence[Target], action: str) -> list[Decision]:
+        """Like decide_many, but project targets the project service cannot decide now are denied instead of raising
+        (for listings that may leave out what they cannot confirm)."""
+        try:
+            return self.decide_many(principal, targets, action)
+        except ProjectServiceUnavailable:
+            undecided = Decision(False, None, "The project service could not confirm access.")
+            return [self._local(principal, t) or undecided for t in targets]
+
     def require(self, principal: Principal, target: Target, action: str) -> Decision:
         """Return the decision or raise AccessDenied / ProjectServiceUnavailable (carrying the target for audit)."""
         try:

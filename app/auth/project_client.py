@@ -1,4 +1,5 @@
-"""Client for the project service's file-access checks: hard per-call deadline, fail-closed, never cached."""
+"""Client for the project service's file-access checks: hard per-call deadline, fail-closed, never cached,
+behind a circuit breaker and a concurrency cap, in the seed's or the platform's (waterfall) dialect."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import contextlib
 import http.cookiejar
 import json
 import logging
+import math
 import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 import requests
@@ -21,6 +24,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from app import observability
+from app.clock import Clock
 from app.errors import ProjectServiceUnavailable
 
 logger = logging.getLogger(__name__)
@@ -40,6 +44,108 @@ class Decision:
     allowed: bool
     role: str | None = None
     reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How decisions are asked: the paths, the action names and whether a file id travels with a check."""
+
+    name: str
+    batch_path: str
+    single_path: str | None = None  # None: a single decision is a batch of one
+    actions: Mapping[str, str] = field(default_factory=dict)  # ours -> theirs; empty: sent as they are
+    sends_file_id: bool = True
+
+    def check(self, project_id: str, action: str, file_id: str | None = None) -> dict:
+        """One check in this dialect's words."""
+        if self.actions and action not in self.actions:
+            raise ValueError(f"no {self.name} action for {action!r}")
+        item = {"project_id": project_id, "action": self.actions.get(action, action)}
+        if file_id is not None and self.sends_file_id:
+            item["file_id"] = file_id
+        return item
+
+
+DIALECTS = {
+    # contract §3: the seed's two endpoints, our action names, the file id when known
+    "seed": Dialect("seed", "/check-file-access/batch", "/check-file-access"),
+    # contract §9: the platform's permission service; one batch endpoint for every decision
+    "waterfall": Dialect(
+        "waterfall",
+        "/check-file-access-batch",
+        actions={a: f"{a}_files" for a in ("read", "write", "delete", "lock", "validate")},
+        sends_file_id=False,
+    ),
+}
+
+
+class BreakerOpen(Exception):
+    """The breaker refuses calls for `retry_after` more seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"circuit open for {retry_after}s")
+        self.retry_after = retry_after
+
+
+class CircuitBreaker:
+    """Opens after `failures` consecutive failures; after `reset` seconds lets one probe through, whose success closes
+    it and whose failure opens it again.
+
+    Written here rather than taken from PyPI: pybreaker holds one lock for the whole protected call (every project
+    check would wait for the one before it, defeating the concurrency cap) and reads the wall clock itself;
+    circuitbreaker reads time.monotonic itself and lets every caller through once half-open. Neither takes the
+    injectable clock the tests drive.
+    """
+
+    def __init__(self, failures: int, reset: float, clock: Clock) -> None:
+        self.failures = failures
+        self.reset = reset
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._count = 0  # consecutive failures while closed
+        self._opened_at: datetime | None = None  # when it last opened; None while closed
+        self._probing = False
+
+    @property
+    def state(self) -> str:
+        """`closed`, `open`, or `half_open` (the reset time has passed: the next call is a probe)."""
+        with self._lock:
+            if self._opened_at is None:
+                return "closed"
+            return "open" if self._remaining() > 0 or self._probing else "half_open"
+
+    def admit(self) -> bool:
+        """Let a call go out (True when it is the half-open probe) or raise BreakerOpen."""
+        with self._lock:
+            if self._opened_at is None:
+                return False
+            remaining = self._remaining()
+            if remaining > 0 or self._probing:
+                raise BreakerOpen(max(1, math.ceil(remaining)))
+            self._probing = True
+            return True
+
+    def record(self, ok: bool, probe: bool) -> str | None:
+        """Count a call's outcome; the new state when this outcome changed it."""
+        with self._lock:
+            if probe:
+                self._probing = False
+                self._count = 0
+                self._opened_at = None if ok else self.clock.now()
+                return "closed" if ok else "open"
+            if self._opened_at is not None:
+                return None  # a call that started before the breaker opened: only the probe decides
+            self._count = 0 if ok else self._count + 1
+            if self._count >= self.failures > 0:
+                self._opened_at = self.clock.now()
+                return "open"
+            return None
+
+    def _remaining(self) -> float:
+        now = self.clock.now()
+        if now < self._opened_at:  # the clock was set back: count from now, not until it catches up
+            self._opened_at = now
+        return max(self.reset - (now - self._opened_at).total_seconds(), 0.0)
 
 
 class _Malformed(Exception):
@@ -140,33 +246,56 @@ class _AbortableAdapter(HTTPAdapter):
 
 
 class ProjectClient:
-    """Asks the project service for file-access decisions; every failure raises ProjectServiceUnavailable."""
+    """Asks the project service for file-access decisions; every failure raises ProjectServiceUnavailable.
 
-    def __init__(self, base_url: str, timeout: float = 2.0, retry_after: int = 5, max_workers: int = 16) -> None:
+    At most `max_concurrency` calls are in flight: one more is denied at once instead of queueing past its deadline.
+    After `breaker_failures` consecutive failures calls are denied at once for `breaker_reset` seconds.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 2.0,
+        retry_after: int = 5,
+        max_concurrency: int = 16,
+        *,
+        dialect: str = "seed",
+        breaker_failures: int = 5,
+        breaker_reset: float = 10.0,
+        clock: Clock | None = None,
+    ) -> None:
+        if dialect not in DIALECTS:
+            raise ValueError(f"unknown project service dialect {dialect!r}; one of {', '.join(DIALECTS)}")
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retry_after = retry_after
+        self.dialect = DIALECTS[dialect]
+        self.breaker = CircuitBreaker(breaker_failures, breaker_reset, clock or Clock())
+        self._slots = threading.BoundedSemaphore(max_concurrency)
         self._session = requests.Session()
         # The caller's JWT must reach only base_url: no proxy or netrc credentials from the environment.
         self._session.trust_env = False
         # A cookie set in one user's answer must never ride along on another user's check.
         self._session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-        adapter = _AbortableAdapter(pool_connections=1, pool_maxsize=max_workers, max_retries=0)
+        adapter = _AbortableAdapter(pool_connections=1, pool_maxsize=max_concurrency, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
-        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="project-client")
+        self._executor = ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="project-client")
         self._inflight: set[_Call] = set()
 
     def check(self, project_id: str, action: str, token: str | None, file_id: str | None = None) -> Decision:
         """One decision; raises ProjectServiceUnavailable when no trustworthy answer arrives in time."""
-        return self._call("/check-file-access", _check(project_id, action, file_id), token, _decision)
+        if self.dialect.single_path is None:
+            return self.check_batch([(project_id, action, file_id)], token)[0]
+        item = self.dialect.check(project_id, action, file_id)
+        return self._call(self.dialect.single_path, item, token, _decision)
 
     def check_batch(self, checks: list[tuple[str, str, str | None]], token: str | None) -> list[Decision]:
         """Decisions for several (project_id, action, file_id) checks in one call, in the same order."""
         if not checks:
             return []
-        items = [_check(*c) for c in checks]
-        return self._call("/check-file-access/batch", {"checks": items}, token, lambda body: _decisions(body, items))
+        items = [self.dialect.check(*c) for c in checks]
+        return self._call(self.dialect.batch_path, {"checks": items}, token, lambda body: _decisions(body, items))
 
     def close(self) -> None:
         """Abort calls in flight, stop the workers and close pooled connections."""
@@ -178,6 +307,37 @@ class ProjectClient:
         self._session.close()
 
     def _call(self, path: str, payload: dict, token: str | None, parse: Callable[[Any], T]) -> T:
+        if token and not _COOKIE_VALUE.fullmatch(token):
+            # The caller's fault, not the service's: refused before the breaker counts anything. Checked here
+            # because requests' own error would quote the token into the log.
+            raise self._denial(path, "the token cannot be sent as a cookie or header value", self.retry_after)
+        if not self._slots.acquire(blocking=False):
+            observability.project_rejected("concurrency")
+            # A slot frees within one deadline: every call in flight ends by then.
+            raise self._denial(path, "too many calls in flight", max(1, math.ceil(self.timeout)), log=False)
+        try:
+            try:
+                probe = self.breaker.admit()
+            except BreakerOpen as exc:
+                observability.project_rejected("breaker_open")
+                raise self._denial(path, str(exc), exc.retry_after, log=False) from None
+            ok = False
+            try:
+                result = self._exchange_within_deadline(path, payload, token, parse)
+                ok = True
+                return result
+            finally:
+                if (state := self.breaker.record(ok, probe)) is not None:
+                    logger.warning("project service circuit %s", state)
+        finally:
+            self._slots.release()
+
+    def _denial(self, path: str, reason: str, retry_after: int, *, log: bool = True) -> ProjectServiceUnavailable:
+        if log:  # rejections by the breaker or the cap are counted in metrics, not logged one by one
+            logger.warning("project service %s failed, denying access: %s", path, reason)
+        return ProjectServiceUnavailable(headers={"Retry-After": str(retry_after)})
+
+    def _exchange_within_deadline(self, path: str, payload: dict, token: str | None, parse: Callable[[Any], T]) -> T:
         call = _Call(time.monotonic() + self.timeout)
         with _LOCK:
             self._inflight.add(call)
@@ -199,8 +359,7 @@ class ProjectClient:
             observability.project_call(outcome, self.timeout - call.remaining())
             with _LOCK:
                 self._inflight.discard(call)
-        logger.warning("project service %s failed, denying access: %s", path, reason)
-        raise ProjectServiceUnavailable(headers={"Retry-After": str(self.retry_after)})
+        raise self._denial(path, reason, self.retry_after)
 
     def _exchange(self, call: _Call, path: str, payload: dict, token: str | None) -> Any:
         """Worker side: POST and read the whole body; the caller aborts it at the deadline."""
@@ -209,9 +368,6 @@ class ProjectClient:
             remaining = call.remaining()
             if remaining <= 0:
                 raise _Malformed("deadline passed before the request started")
-            if token and not _COOKIE_VALUE.fullmatch(token):
-                # Checked here because requests' own error would quote the token into the log.
-                raise _Malformed("the token cannot be sent as a cookie or header value")
             headers = {"Authorization": f"Bearer {token}", "Cookie": f"access_token={token}"} if token else {}
             with self._session.post(
                 self.base_url + path,
@@ -234,13 +390,6 @@ class ProjectClient:
                 raise _Malformed("answer is not JSON") from None
         finally:
             _local.call = None
-
-
-def _check(project_id: str, action: str, file_id: str | None = None) -> dict:
-    item = {"project_id": project_id, "action": action}
-    if file_id is not None:
-        item["file_id"] = file_id
-    return item
 
 
 def _decision(answer: Any) -> Decision:

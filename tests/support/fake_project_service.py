@@ -16,7 +16,10 @@ from typing import Any
 
 import jwt
 
-SINGLE, BATCH = "/check-file-access", "/check-file-access/batch"
+SINGLE, BATCH = "/check-file-access", "/check-file-access/batch"  # the seed dialect (contract §3)
+WATERFALL_BATCH = "/check-file-access-batch"  # the platform's dialect (contract §9): every decision is a batch
+WATERFALL_ACTIONS = {f"{a}_files": a for a in ("read", "write", "delete", "lock", "validate")}
+DIALECTS = {"seed": (SINGLE, BATCH), "waterfall": (WATERFALL_BATCH,)}
 MODES = (
     "allow",  # allowed, role "member"
     "deny",  # allowed false with a reason
@@ -36,6 +39,7 @@ TRICKLE_INTERVAL = 0.5
 
 # rules: a callable (project_id, user_id, action) -> verdict, or a dict {(project_id, user_id, action): verdict};
 # a verdict is a bool, (allowed, role), or a dict or list sent verbatim as the answer; a missing dict key denies.
+# `action` is always ours (read, write, ...): in the waterfall dialect `read_files` is looked up as `read`.
 Rules = Callable[[Any, "str | None", Any], Any] | dict[tuple[Any, "str | None", Any], Any]
 
 
@@ -50,11 +54,19 @@ class Call:
 
 
 class FakeProjectService:
-    """The project service's two endpoints on a free local port; set `mode` (and `rules`) to change behaviour."""
+    """The project service on a free local port; set `mode` (and `rules`) to change behaviour.
 
-    def __init__(self, mode: str = "allow", rules: Rules | None = None) -> None:
+    `dialect` "seed" serves the seed's two endpoints; "waterfall" serves only the platform's batch endpoint, with
+    `<action>_files` action names, and answers 404 on the seed's paths (as the platform's service does) and 422 on
+    an action it does not know.
+    """
+
+    def __init__(self, mode: str = "allow", rules: Rules | None = None, dialect: str = "seed") -> None:
+        if dialect not in DIALECTS:
+            raise ValueError(f"unknown dialect {dialect!r}; one of {', '.join(DIALECTS)}")
         self.mode = mode
         self.rules = rules
+        self.dialect = dialect
         self.calls: list[Call] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -142,7 +154,10 @@ class FakeProjectService:
         check = check if isinstance(check, dict) else {}
         if self.mode == "rules":
             rules = self.rules or {}
-            key = (check.get("project_id"), user_id, check.get("action"))
+            action = check.get("action")
+            if self.dialect == "waterfall":
+                action = WATERFALL_ACTIONS.get(action, action)
+            key = (check.get("project_id"), user_id, action)
             verdict = rules(*key) if callable(rules) else rules.get(key, False)
             if isinstance(verdict, dict | list):
                 return verdict  # type: ignore[return-value]
@@ -151,15 +166,27 @@ class FakeProjectService:
             allowed = self.mode != "deny"
             role = "member" if allowed else None
         answer: dict[str, Any] = {"allowed": allowed}
-        if role is not None:
+        if role is not None or self.dialect == "waterfall":  # the platform's answers always carry role and reason
             answer["role"] = role
-        if not allowed:
-            answer["reason"] = "not allowed by the fake project service"
+        if not allowed or self.dialect == "waterfall":
+            answer["reason"] = None if allowed else "not allowed by the fake project service"
         if self.mode == "non_boolean":
             answer["allowed"] = "true"
         elif self.mode == "missing_allowed":
             del answer["allowed"]
         return answer
+
+    def refused(self, path: str, body: Any) -> tuple[int, dict] | None:
+        """The error a real service of this dialect would answer before deciding anything, if any."""
+        if path not in DIALECTS[self.dialect]:
+            return 404, {"error": "not found"}
+        if self.dialect == "waterfall":
+            checks = body.get("checks") if isinstance(body, dict) else None
+            if not isinstance(checks, list) or any(
+                not isinstance(c, dict) or c.get("action") not in WATERFALL_ACTIONS for c in checks
+            ):
+                return 422, {"detail": "checks: a list of {project_id, action: <read|write|...>_files}"}
+        return None
 
     def _answer(self, path: str, body: Any, user_id: str | None) -> dict:
         if path == SINGLE:
@@ -212,8 +239,8 @@ class _Handler(BaseHTTPRequestHandler):
         user_id = _user_id(headers)
         fake._record(Call(self.path, body, headers, user_id))
         mode = fake.mode
-        if self.path not in (SINGLE, BATCH):
-            return self._send(404, {"error": "not found"})
+        if (refusal := fake.refused(self.path, body)) is not None:
+            return self._send(*refusal)
         if mode == "refuse":
             # Linger 0 turns close into a reset: the closest a live port gets to a refused connection.
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

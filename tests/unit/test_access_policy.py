@@ -292,3 +292,59 @@ def test_no_project_service_still_decides_users_and_companies():
     assert policy.decide(principal("u1"), Target("users", "u1"), "read").allowed is True
     assert policy.decide(principal("u1", "c1"), Target("companies", "c1"), "read").allowed is True
     assert policy.can_force_unlock(principal("u1"), Target("users", "u1")) is True
+
+
+# --- listings that may leave out what cannot be decided ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["error500", "garbage", "refuse"])
+def test_decide_many_or_deny_refuses_only_the_undecided_project_targets(policy, fake, mode):
+    fake.mode = mode
+    caller = principal("u1", "c1")
+    targets = [Target("users", "u1"), Target("projects", "p1"), Target("companies", "c1"), Target("users", "u2")]
+    with pytest.raises(ProjectServiceUnavailable):
+        policy.decide_many(caller, targets, "read")
+    decisions = policy.decide_many_or_deny(caller, targets, "read")
+    assert [d.allowed for d in decisions] == [True, False, True, False]
+    assert decisions[1].reason
+
+
+def test_decide_many_or_deny_answers_like_decide_many_when_the_service_answers(policy, fake):
+    fake.mode = "rules"
+    fake.rules = {("p1", "u1", "read"): (True, "viewer")}
+    targets = [Target("projects", "p1"), Target("projects", "p2"), Target("users", "u1")]
+    decisions = policy.decide_many_or_deny(principal("u1"), targets, "read")
+    assert decisions == [Decision(True, "viewer", None), decisions[1], Decision(True, "owner", None)]
+    assert decisions[1].allowed is False
+    assert len(fake.calls) == 1
+
+
+def test_decide_many_or_deny_without_a_project_service():
+    decisions = AccessPolicy(None).decide_many_or_deny(principal("u1"), [Target("projects", "p1")], "read")
+    assert [d.allowed for d in decisions] == [False]
+
+
+# --- the platform's dialect ---------------------------------------------------------------------------------------
+
+
+def test_policy_in_the_waterfall_dialect():
+    with FakeProjectService(dialect="waterfall", mode="rules") as fake:
+        fake.rules = {("p1", "u1", "validate"): (True, "owner")}
+        client = ProjectClient(fake.live_url, timeout=2.0, retry_after=7, dialect="waterfall")
+        try:
+            policy = AccessPolicy(client, retry_after=7)
+            assert policy.decide(principal("u1"), Target("projects", "p1", "a.txt", "f1"), "validate").allowed
+            targets = [Target("projects", "p1"), Target("users", "u1"), Target("projects", "p2")]
+            assert [d.allowed for d in policy.decide_many(principal("u1"), targets, "validate")] == [True, True, False]
+        finally:
+            client.close()
+    assert [c.json for c in fake.calls] == [
+        {"checks": [{"project_id": "p1", "action": "validate_files"}]},
+        {
+            "checks": [
+                {"project_id": "p1", "action": "validate_files"},
+                {"project_id": "p2", "action": "validate_files"},
+            ]
+        },
+    ]
+    assert {c.path for c in fake.calls} == {"/check-file-access-batch"}

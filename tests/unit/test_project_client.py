@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from app.auth.project_client import Decision, ProjectClient
+from app.auth.project_client import BreakerOpen, CircuitBreaker, Decision, ProjectClient
+from app.clock import ManualClock
 from app.errors import ProjectServiceUnavailable
 from tests.support.fake_project_service import FakeProjectService
 from tests.support.tokens import make_token
@@ -30,7 +31,7 @@ def client(fake):
     project_client.close()
 
 
-def _fails_closed(call) -> float:
+def _fails_closed(call, retry_after: str = "7") -> float:
     """Run `call`, assert it raises ProjectServiceUnavailable with Retry-After, return the elapsed seconds."""
     start = time.monotonic()
     with pytest.raises(ProjectServiceUnavailable) as info:
@@ -38,7 +39,7 @@ def _fails_closed(call) -> float:
     elapsed = time.monotonic() - start
     assert info.value.status == 403
     assert info.value.code == "project_service_unavailable"
-    assert info.value.headers == {"Retry-After": "7"}
+    assert info.value.headers == {"Retry-After": retry_after}
     return elapsed
 
 
@@ -174,7 +175,7 @@ def test_deadline_bounds_the_whole_call(fake, client, mode):
 
 def test_trickling_call_releases_its_worker(fake):
     # One worker: if the trickled answer (a minute long) kept it, the next check would queue past its deadline.
-    single = ProjectClient(fake.live_url, timeout=DEADLINE, retry_after=7, max_workers=1)
+    single = ProjectClient(fake.live_url, timeout=DEADLINE, retry_after=7, max_concurrency=1)
     try:
         fake.mode = "trickle"
         _fails_closed(lambda: single.check("p1", "read", make_token("u1")))
@@ -188,27 +189,32 @@ def test_trickling_call_releases_its_worker(fake):
 
 def test_burst_of_hanging_calls_is_bounded(fake):
     burst, workers = 20, 4
-    hanging = ProjectClient(fake.live_url, timeout=DEADLINE, retry_after=7, max_workers=workers)
+    hanging = ProjectClient(fake.live_url, timeout=DEADLINE, retry_after=7, max_concurrency=workers)
     threads_before = threading.active_count()
     fds_before = len(os.listdir("/proc/self/fd"))
     fake.mode = "hang"
     barrier = threading.Barrier(burst)
 
-    def one_call(_: int) -> float:
+    def one_call(_: int) -> tuple[float, str]:
         barrier.wait()
-        return _fails_closed(lambda: hanging.check("p1", "read", make_token("u1")))
+        start = time.monotonic()
+        with pytest.raises(ProjectServiceUnavailable) as info:
+            hanging.check("p1", "read", make_token("u1"))
+        return time.monotonic() - start, info.value.headers["Retry-After"]
 
     try:
         start = time.monotonic()
         with ThreadPoolExecutor(burst) as callers:
-            elapsed = list(callers.map(one_call, range(burst)))
+            elapsed, retry_after = zip(*callers.map(one_call, range(burst)), strict=True)
         assert max(elapsed) <= DEADLINE + SLACK
+        # Timed out: the configured Retry-After; over the cap: a slot frees within one deadline (2 s).
+        assert sorted(retry_after) == ["2"] * (burst - workers) + ["7"] * workers
         assert time.monotonic() - start <= DEADLINE + 0.5
         assert _worker_threads() <= workers
-        # Calls still queued at their deadline are dropped, never sent later.
+        # Only `workers` calls went out; the others were denied at once and are never sent later.
         sent = len(fake.calls)
         time.sleep(0.3)
-        assert len(fake.calls) == sent < burst
+        assert len(fake.calls) == sent == workers
         # The aborted connections end the fake's handlers: only the idle workers remain.
         assert _wait_until(lambda: threading.active_count() <= threads_before + workers)
         fake.mode = "allow"
@@ -237,3 +243,259 @@ def test_failure_is_logged_without_the_token(fake, client, caplog):
     assert len(caplog.records) == 3
     assert token not in caplog.text
     assert len(fake.calls) == 1
+
+
+# --- the platform's dialect (contract §9): one batch endpoint, `<action>_files` ------------------------------------
+
+
+@pytest.fixture
+def waterfall():
+    with FakeProjectService(dialect="waterfall") as service:
+        yield service
+
+
+@pytest.fixture
+def waterfall_client(waterfall):
+    project_client = ProjectClient(waterfall.live_url, timeout=DEADLINE, retry_after=7, dialect="waterfall")
+    yield project_client
+    project_client.close()
+
+
+def test_waterfall_single_check_is_a_batch_of_one(waterfall, waterfall_client):
+    waterfall.mode = "rules"
+    waterfall.rules = {("p1", "u1", "lock"): (True, "owner")}
+    token = make_token("u1")
+    assert waterfall_client.check("p1", "lock", token, file_id="f9") == Decision(True, "owner", None)
+    (call,) = waterfall.calls
+    assert call.path == "/check-file-access-batch"
+    assert call.json == {"checks": [{"project_id": "p1", "action": "lock_files"}]}  # no file_id in this dialect
+    assert call.headers["authorization"] == f"Bearer {token}"
+    assert call.headers["cookie"] == f"access_token={token}"
+
+
+def test_waterfall_maps_every_action_and_keeps_order(waterfall, waterfall_client):
+    waterfall.mode = "rules"
+    waterfall.rules = lambda project, user, action: (True, "member") if action in ("read", "lock") else False
+    actions = ["read", "write", "delete", "lock", "validate"]
+    decisions = waterfall_client.check_batch([(f"p{i}", a, None) for i, a in enumerate(actions)], make_token("u1"))
+    assert [d.allowed for d in decisions] == [True, False, False, True, False]
+    assert decisions[1].reason and decisions[0].reason is None
+    (call,) = waterfall.calls
+    assert call.json == {"checks": [{"project_id": f"p{i}", "action": f"{a}_files"} for i, a in enumerate(actions)]}
+
+
+def test_waterfall_null_role_and_reason_are_an_answer(waterfall, waterfall_client):
+    waterfall.mode = "rules"
+    waterfall.rules = lambda *key: {"allowed": True, "role": None, "reason": None}
+    assert waterfall_client.check("p1", "read", make_token("u1")) == Decision(True, None, None)
+
+
+@pytest.mark.parametrize(
+    "mode", ["short_batch", "reorder_batch", "non_boolean", "missing_allowed", "garbage", "error500", "hang", "trickle"]
+)
+def test_waterfall_fails_closed(waterfall, waterfall_client, mode):
+    waterfall.mode = mode
+    _fails_closed(lambda: waterfall_client.check_batch([("p1", "read", None), ("p2", "write", None)], None))
+    if mode != "reorder_batch":  # one result reversed is still in order
+        _fails_closed(lambda: waterfall_client.check("p1", "read", None))
+
+
+@pytest.mark.parametrize("echo", [{"action": "read"}, {"project_id": "p2"}, {"action": None}])
+def test_waterfall_result_must_echo_the_check(waterfall, waterfall_client, echo):
+    waterfall.mode = "rules"
+    waterfall.rules = lambda *key: {"allowed": True, "role": None, "reason": None, **echo}
+    _fails_closed(lambda: waterfall_client.check("p1", "read", make_token("u1")))
+
+
+def test_waterfall_refused_port_fails_closed(waterfall):
+    waterfall.mode = "refuse"
+    refused = ProjectClient(waterfall.url, timeout=DEADLINE, retry_after=7, dialect="waterfall")
+    try:
+        _fails_closed(lambda: refused.check("p1", "read", None))
+    finally:
+        refused.close()
+
+
+def test_dialects_do_not_understand_each_other(fake, waterfall):
+    """Each fake refuses the other dialect's paths (404), as the real services do: never an accidental allow."""
+    seed_on_waterfall = ProjectClient(waterfall.live_url, timeout=DEADLINE, retry_after=7)
+    waterfall_on_seed = ProjectClient(fake.live_url, timeout=DEADLINE, retry_after=7, dialect="waterfall")
+    try:
+        _fails_closed(lambda: seed_on_waterfall.check("p1", "read", None))
+        _fails_closed(lambda: seed_on_waterfall.check_batch([("p1", "read", None), ("p2", "read", None)], None))
+        _fails_closed(lambda: waterfall_on_seed.check("p1", "read", None))
+    finally:
+        seed_on_waterfall.close()
+        waterfall_on_seed.close()
+    assert [c.path for c in waterfall.calls] == ["/check-file-access", "/check-file-access/batch"]
+    assert [c.path for c in fake.calls] == ["/check-file-access-batch"]
+
+
+def test_unknown_dialect_is_refused_at_start():
+    with pytest.raises(ValueError, match="dialect"):
+        ProjectClient("http://127.0.0.1:9", dialect="graphql")
+
+
+# --- circuit breaker (contract §9 Isolation): driven by a manual clock, no sleeping -------------------------------
+
+
+@pytest.fixture
+def clock():
+    return ManualClock()
+
+
+@pytest.fixture
+def guarded(fake, clock):
+    """A client whose breaker opens after 3 consecutive failures for 10 seconds."""
+    project_client = ProjectClient(
+        fake.live_url, timeout=0.5, retry_after=7, breaker_failures=3, breaker_reset=10, clock=clock
+    )
+    yield project_client
+    project_client.close()
+
+
+def _open_breaker(fake, guarded, mode="error500"):
+    fake.mode = mode
+    for _ in range(3):
+        _fails_closed(lambda: guarded.check("p1", "read", None))
+    assert guarded.breaker.state == "open"
+
+
+@pytest.mark.parametrize("mode", ["error500", "garbage", "non_boolean", "short_batch", "hang", "trickle"])
+def test_breaker_opens_after_consecutive_failures_and_denies_without_calling(fake, guarded, clock, mode):
+    fake.mode = mode
+    for _ in range(3):
+        _fails_closed(lambda: guarded.check_batch([("p1", "read", None), ("p2", "read", None)], None))
+    calls = len(fake.calls)
+    fake.mode = "allow"  # even a recovered service is not asked while the breaker is open
+    _fails_closed(lambda: guarded.check("p1", "read", None), retry_after="10")
+    clock.advance(4.2)
+    _fails_closed(lambda: guarded.check("p1", "read", None), retry_after="6")  # the remaining open time, rounded up
+    clock.advance(5.7)
+    _fails_closed(lambda: guarded.check("p1", "read", None), retry_after="1")  # at least 1
+    assert len(fake.calls) == calls
+
+
+def test_refused_connections_open_the_breaker(fake, clock):
+    fake.mode = "refuse"
+    refused = ProjectClient(fake.url, timeout=0.5, retry_after=7, breaker_failures=2, breaker_reset=30, clock=clock)
+    try:
+        _fails_closed(lambda: refused.check("p1", "read", None))
+        _fails_closed(lambda: refused.check("p1", "read", None))
+        _fails_closed(lambda: refused.check("p1", "read", None), retry_after="30")
+    finally:
+        refused.close()
+
+
+def test_half_open_probe_that_succeeds_closes_the_breaker(fake, guarded, clock):
+    _open_breaker(fake, guarded)
+    clock.advance(10)
+    assert guarded.breaker.state == "half_open"
+    fake.mode = "allow"
+    calls = len(fake.calls)
+    assert guarded.check("p1", "read", None).allowed
+    assert guarded.breaker.state == "closed"
+    assert guarded.check("p2", "read", None).allowed
+    assert len(fake.calls) == calls + 2
+
+
+def test_half_open_probe_that_fails_opens_it_for_another_period(fake, guarded, clock):
+    _open_breaker(fake, guarded)
+    clock.advance(10)
+    calls = len(fake.calls)
+    _fails_closed(lambda: guarded.check("p1", "read", None))  # the probe went out, and failed
+    assert len(fake.calls) == calls + 1
+    _fails_closed(lambda: guarded.check("p1", "read", None), retry_after="10")
+    assert len(fake.calls) == calls + 1
+
+
+def test_only_one_probe_while_half_open(fake, guarded, clock):
+    _open_breaker(fake, guarded)
+    clock.advance(10)
+    fake.mode = "hang"
+    calls = len(fake.calls)
+    probe = threading.Thread(target=lambda: pytest.raises(ProjectServiceUnavailable, guarded.check, "p1", "read", None))
+    probe.start()
+    try:
+        assert _wait_until(lambda: len(fake.calls) == calls + 1)
+        _fails_closed(lambda: guarded.check("p2", "read", None), retry_after="1")  # denied while the probe is out
+        _fails_closed(lambda: guarded.check("p3", "read", None), retry_after="1")
+        assert len(fake.calls) == calls + 1
+    finally:
+        probe.join()
+    assert guarded.breaker.state == "open"
+
+
+def test_a_success_resets_the_failure_count(fake, guarded):
+    for _ in range(3):
+        fake.mode = "error500"
+        _fails_closed(lambda: guarded.check("p1", "read", None))
+        _fails_closed(lambda: guarded.check("p1", "read", None))
+        fake.mode = "allow"
+        assert guarded.check("p1", "read", None).allowed
+    assert guarded.breaker.state == "closed"
+
+
+def test_a_clear_denial_is_not_a_failure(fake, guarded):
+    fake.mode = "deny"
+    for _ in range(10):
+        assert guarded.check("p1", "read", make_token("u1")).allowed is False
+    assert guarded.breaker.state == "closed"
+
+
+def test_an_unsendable_token_does_not_count_against_the_service(fake, guarded):
+    token = make_token("u1")
+    for _ in range(5):
+        _fails_closed(lambda: guarded.check("p1", "read", token + "\n"))
+    assert guarded.breaker.state == "closed"
+    assert guarded.check("p1", "read", token).allowed
+    assert fake.calls and all(c.user_id == "u1" for c in fake.calls)
+
+
+def test_breaker_failures_zero_disables_it(fake, clock):
+    unguarded = ProjectClient(fake.live_url, timeout=0.5, retry_after=7, breaker_failures=0, clock=clock)
+    try:
+        fake.mode = "error500"
+        for _ in range(8):
+            _fails_closed(lambda: unguarded.check("p1", "read", None))
+        assert len(fake.calls) == 8
+    finally:
+        unguarded.close()
+
+
+def test_breaker_ignores_a_clock_set_back():
+    clock = ManualClock()
+    breaker = CircuitBreaker(failures=1, reset=10, clock=clock)
+    breaker.record(ok=False, probe=breaker.admit())
+    clock.advance(-3600)  # open for one period from now, not for the hour until the clock catches up
+    with pytest.raises(BreakerOpen) as info:
+        breaker.admit()
+    assert info.value.retry_after == 10
+    clock.advance(10)
+    assert breaker.admit() is True
+
+
+# --- concurrency cap (bulkhead) -------------------------------------------------------------------------------------
+
+
+def test_calls_over_the_cap_are_denied_at_once(fake):
+    capped = ProjectClient(fake.live_url, timeout=1.0, retry_after=7, max_concurrency=2)
+    fake.mode = "hang"
+    out = [threading.Thread(target=pytest.raises, args=(ProjectServiceUnavailable, capped.check, "p1", "read", None))]
+    out.append(
+        threading.Thread(target=pytest.raises, args=(ProjectServiceUnavailable, capped.check, "p2", "read", None))
+    )
+    try:
+        for thread in out:
+            thread.start()
+        assert _wait_until(lambda: len(fake.calls) == 2)
+        # Full: denied without queueing; Retry-After is one deadline, by when a slot is free.
+        _fails_closed(lambda: capped.check("p3", "read", None), retry_after="1")
+        assert len(fake.calls) == 2
+        for thread in out:
+            thread.join()
+        fake.mode = "allow"
+        assert capped.check("p4", "read", None).allowed  # the slots came back
+        assert capped.breaker.state == "closed"  # being full is not the service failing
+    finally:
+        capped.close()

@@ -1,0 +1,92 @@
+"""Per-user cap on concurrent proxy transfers (contract §9): one more gets 429 `rate_limited` with Retry-After.
+
+The count lives in the worker process: gunicorn's workers do not share it, so across a server a user may hold up to
+MAX_CONCURRENT_TRANSFERS_PER_USER transfers per worker process.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+
+from flask import Response, current_app, g, request
+from werkzeug.wsgi import ClosingIterator
+
+from app.errors import RateLimited
+
+# A slot frees when one of the caller's own transfers ends, which nobody can predict: a short, fixed hint.
+RETRY_AFTER = 5
+
+
+class TransferSlots:
+    """Counts each user's transfers in progress, up to `limit` (0 or less: no cap)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._counts: dict[str, int] = {}
+
+    def acquire(self, user_id: str) -> Callable[[], None] | None:
+        """A release function (safe to call twice) when a slot was free, else None."""
+        with self._lock:
+            count = self._counts.get(user_id, 0)
+            if 0 < self.limit <= count:
+                return None
+            self._counts[user_id] = count + 1
+        released = threading.Event()
+
+        def release() -> None:
+            with self._lock:
+                if released.is_set():
+                    return
+                released.set()
+                left = self._counts[user_id] - 1
+                if left:
+                    self._counts[user_id] = left
+                else:
+                    del self._counts[user_id]  # idle users leave nothing behind
+
+        return release
+
+    def in_progress(self, user_id: str) -> int:
+        """The user's transfers counted now."""
+        with self._lock:
+            return self._counts.get(user_id, 0)
+
+
+def slots() -> TransferSlots:
+    """This app's counter, made on first use."""
+    extensions = current_app.extensions
+    if "transfer_slots" not in extensions:
+        extensions.setdefault("transfer_slots", TransferSlots(current_app.config["MAX_CONCURRENT_TRANSFERS_PER_USER"]))
+    return extensions["transfer_slots"]
+
+
+def limit_transfers(view: Callable) -> Callable:
+    """Count the view as one of the caller's transfers until its response body is closed (sent, or the client left)."""
+
+    @functools.wraps(view)
+    def counted(*args, **kwargs):
+        principal = g.get("principal")
+        if request.method == "HEAD" or principal is None:  # HEAD moves no bytes
+            return view(*args, **kwargs)
+        release = slots().acquire(principal.user_id)
+        if release is None:
+            raise RateLimited(
+                f"At most {slots().limit} uploads and downloads at once per user; wait for one to finish.",
+                headers={"Retry-After": str(RETRY_AFTER)},
+            )
+        try:
+            result = view(*args, **kwargs)
+        except BaseException:
+            release()
+            raise
+        if isinstance(result, Response) and result.is_streamed:
+            # The body streams after the view returns: the server closes it at the end or when the client goes away.
+            result.response = ClosingIterator(result.response, release)
+        else:
+            release()
+        return result
+
+    return counted
