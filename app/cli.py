@@ -16,17 +16,26 @@ def init_buckets():
 
 @storage.command("gc")
 def gc():
-    """Expire stale upload intents and drain the object deletion queue."""
+    """Expire stale upload intents, drain the object deletion queue, abort abandoned incomplete uploads."""
     from app.services.maintenance import collect_garbage
 
-    report = collect_garbage()
+    _echo_gc(collect_garbage())
+
+
+def _echo_gc(report) -> None:
     click.echo(f"expired upload intents: {report.expired_intents}")
     click.echo(f"deleted objects: {report.deleted_objects}")
     click.echo(f"failed deletions (still queued): {report.failed_deletions}")
+    click.echo(f"aborted incomplete uploads: {report.aborted_uploads}")
+    click.echo(f"failed aborts (found again next run): {report.failed_aborts}")
 
 
 @storage.command("reconcile")
-@click.option("--fix", is_flag=True, help="Mark versions with a missing object corrupted; delete orphan objects.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Mark versions with a missing object corrupted; delete orphan objects; abort abandoned incomplete uploads.",
+)
 def reconcile(fix):
     """Report drift between metadata and objects; exit status 1 when drift is found without --fix."""
     from app.services.maintenance import reconcile as run
@@ -39,7 +48,13 @@ def reconcile(fix):
     for drift in report.orphan_objects:
         action = "deleted" if fix else "orphan"
         click.echo(f"orphan object: {drift.bucket}/{drift.object_key} ({drift.detail}) [{action}]")
-    click.echo(f"missing: {len(report.missing_objects)}, orphans: {len(report.orphan_objects)}")
+    for drift in report.incomplete_uploads:
+        action = "aborted" if fix else "incomplete"
+        click.echo(f"incomplete upload: {drift.bucket}/{drift.object_key} ({drift.detail}) [{action}]")
+    click.echo(
+        f"missing: {len(report.missing_objects)}, orphans: {len(report.orphan_objects)}, "
+        f"incomplete uploads: {len(report.incomplete_uploads)}"
+    )
     if report.drift and not fix:
         raise SystemExit(1)
 

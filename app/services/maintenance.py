@@ -1,4 +1,5 @@
-"""Maintenance: drain the object deletion queue, expire upload intents, reconcile metadata with the store."""
+"""Maintenance: drain the object deletion queue, expire upload intents, abort abandoned incomplete uploads,
+reconcile metadata with the store."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from app.models import (
 )
 from app.services import audit
 from app.services.common import drain_deletions, now, physical_bucket, queue_deletion, setting, store
-from app.storage.base import ObjectNotFound
+from app.storage.base import IncompleteUpload, ObjectNotFound, StorageError
 
 
 @dataclass
@@ -28,12 +29,16 @@ class GcReport:
     expired_intents: int = 0
     deleted_objects: int = 0
     failed_deletions: int = 0
+    aborted_uploads: int = 0
+    failed_aborts: int = 0
 
 
 def collect_garbage() -> GcReport:
-    """Expire pending upload intents past their expiry (queueing their objects), then drain the deletion queue.
+    """Expire pending upload intents past their expiry (queueing their objects), drain the deletion queue, then
+    abort incomplete uploads older than RECONCILE_GRACE_SECONDS.
 
-    Objects that cannot be deleted stay queued with `attempts` and `last_error`.
+    Objects that cannot be deleted stay queued with `attempts` and `last_error`; an upload that cannot be aborted
+    is counted in `failed_aborts` and found again by the next run.
     """
     report = GcReport()
     expired = db.session.scalars(
@@ -55,7 +60,29 @@ def collect_garbage() -> GcReport:
     db.session.commit()
     report.expired_intents = len(expired)
     report.deleted_objects, report.failed_deletions = drain_deletions()
+    for bucket, upload in abandoned_uploads():
+        try:
+            store().abort_upload(bucket, upload.key, upload.upload_id)
+        except StorageError:
+            report.failed_aborts += 1
+        else:
+            report.aborted_uploads += 1
     return report
+
+
+def abandoned_uploads() -> list[tuple[str, IncompleteUpload]]:
+    """(physical bucket, upload) for every incomplete upload started before RECONCILE_GRACE_SECONDS ago.
+
+    Such an upload belongs to a process that died or a transfer slower than the grace period: keep the grace
+    above the longest upload. An upload whose start the store does not tell counts as abandoned.
+    """
+    cutoff = now() - timedelta(seconds=setting("RECONCILE_GRACE_SECONDS"))
+    return [
+        (bucket, upload)
+        for bucket in store().buckets
+        for upload in store().incomplete_uploads(bucket)
+        if upload.initiated is None or upload.initiated <= cutoff
+    ]
 
 
 @dataclass
@@ -71,11 +98,12 @@ class ReconcileReport:
     checked_objects: int = 0
     missing_objects: list[Drift] = field(default_factory=list)  # a version row whose object is gone
     orphan_objects: list[Drift] = field(default_factory=list)  # an object nothing references
+    incomplete_uploads: list[Drift] = field(default_factory=list)  # an abandoned incomplete upload
     fixed: bool = False
 
     @property
     def drift(self) -> bool:
-        return bool(self.missing_objects or self.orphan_objects)
+        return bool(self.missing_objects or self.orphan_objects or self.incomplete_uploads)
 
 
 def reconcile(*, fix: bool = False) -> ReconcileReport:
@@ -84,6 +112,7 @@ def reconcile(*, fix: bool = False) -> ReconcileReport:
     Missing: a version (not yet marked `corrupted`) whose object is absent; `fix` marks it `corrupted`.
     Orphan: an object older than RECONCILE_GRACE_SECONDS that is no version's key, no pending upload's key and not
     already queued; `fix` queues and deletes it. Each finding is re-checked before it is reported.
+    Incomplete upload: one started before RECONCILE_GRACE_SECONDS ago; `fix` aborts it (as `gc` does).
     """
     report = ReconcileReport(fixed=fix)
     by_bucket: dict[str, list[str]] = defaultdict(list)
@@ -92,8 +121,15 @@ def reconcile(*, fix: bool = False) -> ReconcileReport:
     cutoff = now() - timedelta(seconds=setting("RECONCILE_GRACE_SECONDS"))
     for bucket, bucket_types in by_bucket.items():
         _reconcile_bucket(report, bucket, bucket_types, cutoff)
+    uploads = abandoned_uploads()
+    report.incomplete_uploads = [
+        Drift(bucket, u.key, f"upload {u.upload_id}, started {u.initiated.isoformat() if u.initiated else 'unknown'}")
+        for bucket, u in uploads
+    ]
     if fix:
         _fix(report)
+        for bucket, upload in uploads:
+            store().abort_upload(bucket, upload.key, upload.upload_id)
     return report
 
 

@@ -18,6 +18,7 @@ from app.errors import AppError
 from app.storage.base import ObjectStore
 from app.storage.local_store import LocalStore
 from app.storage.minio_store import MinioStore
+from tests.support.killed_writes import kill_stalled_write, local_spec, minio_spec
 
 UPLOAD_LIMIT = 64 * 1024  # MAX_UPLOAD_SIZE of the local store's HTTP endpoints in these tests
 PART_SIZE = 5 * 1024 * 1024  # S3's minimum, so multipart uploads happen with small test objects
@@ -146,86 +147,14 @@ def leftovers(store) -> Callable[[str], list[str]]:
 
 # -- writes of a killed process ------------------------------------------------------------------------------------
 
-# Run in a child process: build the same store and write to it from a source that stalls after `before` bytes.
-STALLED_WRITER = """
-import json, sys, time
-from app.storage.local_store import LocalStore
-from app.storage.minio_store import MinioStore
-
-spec = json.loads(sys.argv[1])
-if spec["kind"] == "local":
-    store = LocalStore(spec["root"], spec["buckets"], "http://127.0.0.1", "contract-secret")
-else:
-    store = MinioStore(
-        spec["endpoint"], spec["access_key"], spec["secret_key"], buckets=spec["buckets"], region=spec["region"],
-        part_size=spec["part_size"],
-    )
-
-
-class Stalling:
-    def __init__(self, size):
-        self.left = size
-
-    def read(self, size=-1):
-        if self.left <= 0:
-            print("stalled", flush=True)
-            time.sleep(3600)
-        chunk = b"x" * min(size if size > 0 else 1 << 20, self.left)
-        self.left -= len(chunk)
-        return chunk
-
-
-store.put_stream(spec["bucket"], spec["key"], Stalling(spec["before"]))
-"""
-
 
 @pytest.fixture
 def killed_write(request, store) -> Callable[[str, str, int], None]:
     """killed_write(bucket, key, before): a child process writes key, stalls after `before` bytes and is SIGKILLed
     once the store shows the write in progress, as when the service's worker dies mid-upload."""
-    import json
-    import os
-    import signal
-    import subprocess
-    import sys
-
     if isinstance(store, LocalStore):
-        spec = {"kind": "local", "root": str(store.root), "buckets": store.buckets}
+        spec = local_spec(str(store.root), store.buckets)
     else:
         s3 = request.getfixturevalue("seaweed")
-        spec = {
-            "kind": "minio",
-            "endpoint": s3.endpoint,
-            "access_key": s3.access_key,
-            "secret_key": s3.secret_key,
-            "region": s3.region,
-            "buckets": store.buckets,
-            "part_size": PART_SIZE,
-        }
-
-    def run(bucket: str, key: str, before: int) -> None:
-        repo = str(Path(__file__).resolve().parents[2])
-        child = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                STALLED_WRITER,
-                json.dumps({**spec, "bucket": bucket, "key": key, "before": before}),
-            ],
-            cwd=repo,
-            env={**os.environ, "PYTHONPATH": repo},
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert child.stdout.readline().strip() == "stalled", "the writer failed before stalling"
-            deadline = time.monotonic() + 10
-            while key not in [upload.key for upload in store.incomplete_uploads(bucket)]:
-                assert time.monotonic() < deadline, "the stalled write never showed as an incomplete upload"
-                time.sleep(0.05)
-        finally:
-            child.send_signal(signal.SIGKILL)
-            child.wait()
-            child.stdout.close()
-
-    return run
+        spec = minio_spec(s3.endpoint, s3.access_key, s3.secret_key, s3.region, store.buckets, PART_SIZE)
+    return lambda bucket, key, before: kill_stalled_write(store, spec, bucket, key, before)
