@@ -79,7 +79,7 @@ docker-build: ## build the runtime image $(IMAGE)
 	@$(DOCKER_CHECK)
 	docker build -t $(IMAGE) .
 
-compose-up: ## development stack (docker-compose.yml): API on :8000, MinIO on :9000, console on :9001
+compose-up: ## development stack (docker-compose.yml): API on :5000, MinIO on :9000, console on :9001
 	@$(DOCKER_CHECK)
 	docker compose up -d --build --wait
 

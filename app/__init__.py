@@ -7,7 +7,7 @@ import re
 import uuid
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 
 from app import extensions, observability
 from app.config import database_url, load_config
@@ -26,9 +26,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = overrides["DATABASE_URL"]
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     configure_logging(app)
+    register_proxy_fix(app)
     register_extensions(app, clock=overrides.get("clock"))
     register_request_hooks(app)
     observability.init_app(app)
+    warn_about_settings(app)
+    register_response_headers(app)
     register_blueprints(app)
     register_docs_assets(app)
     register_error_handlers(app)
@@ -88,7 +91,27 @@ def register_extensions(app: Flask, clock=None) -> None:
     app.extensions["policy"] = AccessPolicy(client, app.config["PROJECT_SERVICE_RETRY_AFTER"])
     app.extensions["token_settings"] = TokenSettings.from_config(app.config)
     app.extensions["clock"] = clock or Clock()
-    app.extensions["object_store"] = build_store(app.config, app.extensions["clock"])
+    app.extensions["object_store"] = build_store(app.config, app.extensions["clock"], base_url=request_base_url)
+
+
+def warn_about_settings(app: Flask) -> None:
+    """Log, once at start, settings that leave part of the service refusing requests."""
+    if not app.config["PROJECT_SERVICE_URL"]:
+        app.logger.warning("PROJECT_SERVICE_URL is not set: every projects-bucket request is denied")
+
+
+def request_base_url() -> str | None:
+    """The current request's own base URL (after ProxyFix), or None outside a request."""
+    return request.url_root if has_request_context() else None
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Honour X-Forwarded-* only from the TRUSTED_PROXY_COUNT proxies in front (none by default)."""
+    count = app.config["TRUSTED_PROXY_COUNT"]
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count, x_prefix=count)
 
 
 def _ensure_sqlite_dir(app: Flask) -> None:
@@ -107,6 +130,12 @@ def register_request_hooks(app: Flask) -> None:
     def echo_request_id(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
         return response
+
+
+def register_response_headers(app: Flask) -> None:
+    from app.api.headers import init_app
+
+    init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Configuration: the only module that reads the environment; one class per FLASK_ENV value."""
 
 import os
+import secrets
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -32,6 +33,14 @@ def _list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in _env(name, default).split(",") if item.strip()]
 
 
+def _asymmetric(algorithms: list[str]) -> bool:
+    """Whether tokens are checked with JWT_PUBLIC_KEY (any RS/ES/PS algorithm) rather than JWT_SECRET."""
+    return any(a[:2] in {"RS", "ES", "PS"} for a in algorithms)
+
+
+MIN_HMAC_SECRET_BYTES = 32  # RFC 7518 §3.2: an HS256 key at least as long as the hash output
+
+
 def database_url(url: str) -> str:
     """psycopg2 is the driver: `postgres://` and bare `postgresql://` URLs are pinned to it."""
     for prefix in ("postgres://", "postgresql://"):
@@ -53,6 +62,7 @@ class Config:
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
         self.LOG_FORMAT = _env("LOG_FORMAT", "json")  # "json" (one object per line) or "text"
         self.METRICS_ENABLED = _bool("METRICS_ENABLED", True)  # Prometheus metrics at /metrics
+        self.METRICS_TOKEN = _env("METRICS_TOKEN")  # when set, /metrics needs `Authorization: Bearer <token>`
         self.DEV_TOKEN_COMMAND = _bool("DEV_TOKEN_COMMAND", True)  # `flask storage token`; never in production
 
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'storage.db'}")
@@ -69,7 +79,8 @@ class Config:
         self.ADMIN_ROLE = _env("ADMIN_ROLE", "admin")
         self.INTERNAL_SERVICE_TOKEN = _env("INTERNAL_SERVICE_TOKEN")
 
-        self.STORAGE_BACKEND = _env("STORAGE_BACKEND", "local")
+        # Unset, the backend follows from MINIO_ENDPOINT (the platform's environment names only MINIO_* settings).
+        self.STORAGE_BACKEND = _env("STORAGE_BACKEND", "minio" if _env("MINIO_ENDPOINT") else "local")
         self.LOCAL_STORAGE_PATH = _env("LOCAL_STORAGE_PATH", str(BASE_DIR / "instance" / "objects"))
         self.MINIO_ENDPOINT = _env("MINIO_ENDPOINT", "localhost:9000")
         self.MINIO_ACCESS_KEY = _env("MINIO_ACCESS_KEY", "minioadmin")
@@ -78,9 +89,11 @@ class Config:
         self.MINIO_REGION = _env("MINIO_REGION", "us-east-1")
         scheme = "https" if self.MINIO_SECURE else "http"
         self.MINIO_PUBLIC_ENDPOINT = _env("MINIO_PUBLIC_ENDPOINT", f"{scheme}://{self.MINIO_ENDPOINT}")
-        self.BUCKET_USERS = _env("BUCKET_USERS", "users")
-        self.BUCKET_COMPANIES = _env("BUCKET_COMPANIES", "companies")
-        self.BUCKET_PROJECTS = _env("BUCKET_PROJECTS", "projects")
+        # One physical bucket for all three logical buckets unless BUCKET_* name them (object keys never collide).
+        self.MINIO_BUCKET_NAME = _env("MINIO_BUCKET_NAME")
+        self.BUCKET_USERS = _env("BUCKET_USERS", self.MINIO_BUCKET_NAME or "users")
+        self.BUCKET_COMPANIES = _env("BUCKET_COMPANIES", self.MINIO_BUCKET_NAME or "companies")
+        self.BUCKET_PROJECTS = _env("BUCKET_PROJECTS", self.MINIO_BUCKET_NAME or "projects")
 
         self.PROJECT_SERVICE_URL = _env("PROJECT_SERVICE_URL")
         self.PROJECT_SERVICE_TIMEOUT = _float("PROJECT_SERVICE_TIMEOUT", 2.0)
@@ -104,7 +117,10 @@ class Config:
         self.MAX_CONCURRENT_TRANSFERS_PER_USER = _int("MAX_CONCURRENT_TRANSFERS_PER_USER", 4)
 
         self.CORS_ORIGINS = _list("CORS_ORIGINS", "")
-        self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://localhost:5000")
+        # Unset: the local backend's presigned URLs use each request's own base URL.
+        self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL")
+        # How many proxies in front set X-Forwarded-For/-Proto/-Host/-Port/-Prefix; 0 = those headers are ignored.
+        self.TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
 
         self.API_TITLE = "storage_service"
         self.API_VERSION = self.SERVICE_VERSION
@@ -131,6 +147,10 @@ class Config:
         """Names of required environment variables that are not set."""
         return [name for name in self.REQUIRED if _env(name) is None]
 
+    def problems(self) -> list[str]:
+        """Settings that are set but cannot be used in this environment."""
+        return []
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
@@ -145,19 +165,35 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    """A setting is required only where it is used; PROJECT_SERVICE_URL unset denies the projects bucket."""
+
     ENV_NAME = "production"
-    REQUIRED = ("DATABASE_URL", "SECRET_KEY", "STORAGE_BACKEND", "PROJECT_SERVICE_URL")
+    REQUIRED = ("DATABASE_URL",)
 
     def __init__(self) -> None:
         super().__init__()
         self.DEV_TOKEN_COMMAND = False  # a production deployment never mints tokens
+        # /metrics is off the public surface unless asked for: a scrape token, or METRICS_ENABLED=true.
+        self.METRICS_ENABLED = _bool("METRICS_ENABLED", self.METRICS_TOKEN is not None)
+        if _env("SECRET_KEY") is None and self.STORAGE_BACKEND != "local":
+            # Only the local backend signs with SECRET_KEY; nothing may hold the published development default.
+            self.SECRET_KEY = secrets.token_hex(32)
 
     def missing(self) -> list[str]:
         names = list(self.REQUIRED)
-        names += ["JWT_PUBLIC_KEY"] if any(a[:2] in {"RS", "ES", "PS"} for a in self.JWT_ALGORITHMS) else ["JWT_SECRET"]
+        if _env("MINIO_ENDPOINT") is None:
+            names.append("STORAGE_BACKEND")  # otherwise it follows from MINIO_ENDPOINT
+        names.append("JWT_PUBLIC_KEY" if _asymmetric(self.JWT_ALGORITHMS) else "JWT_SECRET")
+        if self.STORAGE_BACKEND == "local":
+            names.append("SECRET_KEY")  # signs the local store's presigned URLs, the same on every worker
         if self.STORAGE_BACKEND == "minio":
-            names += ["MINIO_ENDPOINT", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY", "MINIO_PUBLIC_ENDPOINT"]
-        return [name for name in names if _env(name) is None]
+            names += ["MINIO_ENDPOINT", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY"]
+        return [name for name in dict.fromkeys(names) if _env(name) is None]
+
+    def problems(self) -> list[str]:
+        if _asymmetric(self.JWT_ALGORITHMS) or len(self.JWT_SECRET.encode()) >= MIN_HMAC_SECRET_BYTES:
+            return []
+        return [f"JWT_SECRET must be at least {MIN_HMAC_SECRET_BYTES} bytes for HS* algorithms"]
 
 
 class StagingConfig(ProductionConfig):
@@ -188,4 +224,7 @@ def load_config(config_name: str | None = None) -> Config:
     missing = config.missing()
     if missing:
         raise ConfigError(f"Missing required settings for {name}: {', '.join(missing)}")
+    problems = config.problems()
+    if problems:
+        raise ConfigError(f"Unusable settings for {name}: {'; '.join(problems)}")
     return config

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hmac
 import json
 import logging
 import re
@@ -14,6 +16,8 @@ from flask.logging import default_handler
 from prometheus_client import CollectorRegistry, Counter, GCCollector, Histogram, PlatformCollector, ProcessCollector
 from prometheus_flask_exporter import PrometheusMetrics
 from werkzeug.wsgi import ClosingIterator
+
+from app.errors import Unauthorized
 
 access_log = logging.getLogger("app.access")
 
@@ -119,8 +123,28 @@ def init_app(app: Flask) -> None:
         group_by=route,
         buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
         default_labels={"endpoint": lambda: request.endpoint or "unmatched"},
+        metrics_decorator=_scrape_guard(app.config["METRICS_TOKEN"]),
     )
     app.extensions["metrics"] = Metrics(registry)
+
+
+def _scrape_guard(token: str | None):
+    """With METRICS_TOKEN, /metrics answers only `Authorization: Bearer <token>` (401 otherwise)."""
+
+    def guard(view):
+        if not token:
+            return view
+
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+                raise Unauthorized("A valid metrics token is required.", headers={"WWW-Authenticate": "Bearer"})
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return guard
 
 
 def route(req) -> str:

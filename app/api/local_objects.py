@@ -59,7 +59,6 @@ def download(bucket: str, key: str) -> Response:
             "Content-Disposition": disposition,
             "Content-Length": str(stop - start),
             "Accept-Ranges": "bytes",
-            "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, no-store",
         }
     )

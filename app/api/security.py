@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from urllib.parse import urlsplit
 
 from flask import current_app, g, request
 
@@ -58,12 +59,27 @@ def _internal_principal(expected: str | None, token: str | None) -> Principal | 
     return Principal(user_id=user_id, company_id=request.headers.get("X-Company-ID") or None, token=token)
 
 
-def _check_csrf(allowed_origins: list[str]) -> None:
-    if request.headers.get("Sec-Fetch-Site", "").lower() == "cross-site":
+def _check_csrf(trusted_origins: list[str]) -> None:
+    """Go's net/http CrossOriginProtection: Fetch Metadata when the browser sends it, else Origin against Host.
+
+    Trusted origins (CORS_ORIGINS) pass either way; a request with neither header is not from a browser.
+    """
+    origin = request.headers.get("Origin", "")
+    site = request.headers.get("Sec-Fetch-Site", "")
+    if site:
+        if site in ("same-origin", "none") or origin in trusted_origins:
+            return
         raise CsrfFailed()
-    origin = request.headers.get("Origin")
-    if origin is not None and origin not in allowed_origins and origin != request.host_url.rstrip("/"):
-        raise CsrfFailed()
+    if not origin or _host_of(origin) == request.host or origin in trusted_origins:
+        return
+    raise CsrfFailed()
+
+
+def _host_of(origin: str) -> str | None:
+    try:
+        return urlsplit(origin).netloc
+    except ValueError:  # e.g. an unbalanced IPv6 bracket: matches no host
+        return None
 
 
 def caller() -> Caller:

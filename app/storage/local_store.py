@@ -91,7 +91,13 @@ class LocalStore(ObjectStore):
     """Files under `root/<bucket>/<key>`; content types in hidden sidecars; URLs signed with HMAC-SHA256."""
 
     def __init__(
-        self, root: str | Path, buckets: Iterable[str], public_url: str, secret: str, *, clock: Clock | None = None
+        self,
+        root: str | Path,
+        buckets: Iterable[str],
+        public_url: str | Callable[[], str],
+        secret: str,
+        *,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(buckets)
         for bucket in self.buckets:
@@ -99,7 +105,8 @@ class LocalStore(ObjectStore):
                 raise ValueError(f"bucket {bucket!r} is not a single directory name")
             check_key(bucket)
         self.root = Path(root).resolve()
-        self.public_url = public_url.rstrip("/")
+        # A fixed URL, or a callable asked at each signing (the app passes one that follows the current request).
+        self._public_url = public_url if callable(public_url) else (lambda: public_url)
         # A key of its own, so these signatures can never be replayed against other uses of SECRET_KEY.
         self._key = hmac.new(secret.encode(), b"storage_service.local_store", hashlib.sha256).digest()
         self.clock = clock or Clock()
@@ -355,6 +362,11 @@ class LocalStore(ObjectStore):
         if not 1 <= expires <= MAX_PRESIGN_SECONDS:
             raise ValueError(f"expires must be 1 to {MAX_PRESIGN_SECONDS} seconds")
         return int(self.clock.now().timestamp()) + expires
+
+    @property
+    def public_url(self) -> str:
+        """The base URL presigned URLs point to now (no trailing slash)."""
+        return self._public_url().rstrip("/")
 
     def _object_url(self, bucket: str, key: str, params: dict[str, str]) -> str:
         return f"{self.public_url}/local-store/{bucket}/{quote(key, safe='/')}?{urlencode(params)}"

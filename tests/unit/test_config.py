@@ -9,12 +9,27 @@ import pytest
 
 from app import config as config_module
 from app import create_app
-from app.config import BASE_DIR, ConfigError, DevelopmentConfig, ProductionConfig, StagingConfig, load_config
+from app.config import BASE_DIR, Config, ConfigError, DevelopmentConfig, ProductionConfig, StagingConfig, load_config
 
 # The environment is a process boundary: the tests set it, not the code. Only what a process needs to run is kept.
 KEEP = {"PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ", "PYTHONPATH", "VIRTUAL_ENV"}
-PRODUCTION_BASE = ("DATABASE_URL", "SECRET_KEY", "STORAGE_BACKEND", "PROJECT_SERVICE_URL")
-MINIO = ("MINIO_ENDPOINT", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY", "MINIO_PUBLIC_ENDPOINT")
+# With nothing set: the database, a backend (local by default, which signs with SECRET_KEY) and the JWT key.
+PRODUCTION_BASE = ("DATABASE_URL", "SECRET_KEY", "STORAGE_BACKEND")
+MINIO = ("MINIO_ENDPOINT", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY")
+# The platform's staging environment, exactly (issue 9): no SECRET_KEY, STORAGE_BACKEND or PROJECT_SERVICE_URL.
+PLATFORM_STAGING = {
+    "FLASK_ENV": "staging",
+    "DATABASE_URL": "postgresql://storage:storage@postgres:5432/storage",
+    "JWT_SECRET": "platform-jwt-secret-0123456789abcdef",
+    "MINIO_ENDPOINT": "minio:9000",
+    "MINIO_ACCESS_KEY": "minioadmin",
+    "MINIO_SECRET_KEY": "minioadmin",
+    "MINIO_SECURE": "false",
+    "MINIO_BUCKET_NAME": "staging-storage",
+    "WAIT_FOR_DB": "true",
+    "RUN_MIGRATIONS": "true",
+    "LOG_LEVEL": "DEBUG",
+}
 
 
 @pytest.fixture
@@ -138,10 +153,8 @@ def test_production_with_minio_names_the_minio_settings(env):
     env.setenv("STORAGE_BACKEND", "minio")
     with pytest.raises(ConfigError) as raised:
         load_config("production")
-    message = str(raised.value)
-    for name in ("DATABASE_URL", "SECRET_KEY", "PROJECT_SERVICE_URL", "JWT_SECRET", *MINIO):
-        assert name in message
-    assert "STORAGE_BACKEND" not in message
+    named = set(str(raised.value).partition(": ")[2].split(", "))
+    assert named == {"DATABASE_URL", "JWT_SECRET", *MINIO}  # not SECRET_KEY (unused by minio) nor the optional ones
 
 
 def test_production_with_an_asymmetric_algorithm_needs_the_public_key(env):
@@ -157,10 +170,11 @@ def test_production_names_only_what_is_missing(env):
     with pytest.raises(ConfigError) as raised:
         load_config("production")
     message = str(raised.value)
-    for name in ("SECRET_KEY", "STORAGE_BACKEND", "PROJECT_SERVICE_URL"):
+    for name in ("SECRET_KEY", "STORAGE_BACKEND"):
         assert name in message
     assert "DATABASE_URL" not in message
     assert "JWT_SECRET" not in message
+    assert "PROJECT_SERVICE_URL" not in message
 
 
 def test_production_with_everything_set(env):
@@ -256,3 +270,101 @@ def test_settings_are_read_at_load_time(env):
     assert load_config("testing").SERVICE_VERSION == "9.9.9"
     env.setenv("SERVICE_VERSION", "9.9.10")
     assert load_config("testing").SERVICE_VERSION == "9.9.10"
+
+
+# --- the platform's staging environment (issue 9) and what production really needs -----------------------------
+
+
+def test_platform_staging_environment_loads(env):
+    _set(env, **PLATFORM_STAGING)
+    config = load_config()
+    assert type(config) is StagingConfig
+    assert config.STORAGE_BACKEND == "minio"  # follows from MINIO_ENDPOINT
+    assert config.BUCKET_USERS == config.BUCKET_COMPANIES == config.BUCKET_PROJECTS == "staging-storage"
+    assert config.MINIO_PUBLIC_ENDPOINT == "http://minio:9000"
+    assert config.PROJECT_SERVICE_URL is None
+    assert config.LOG_LEVEL == "DEBUG"
+
+
+def test_platform_staging_secret_key_is_random_not_the_development_default(env):
+    _set(env, **PLATFORM_STAGING)
+    first, second = load_config().SECRET_KEY, load_config().SECRET_KEY
+    assert first != Config().SECRET_KEY and first != second and len(first) >= 64
+
+
+def test_platform_staging_app_starts_and_warns_about_the_project_service(env, tmp_path, caplog):
+    _set(env, **PLATFORM_STAGING)
+    with caplog.at_level("WARNING"):
+        app = create_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'storage.db'}")
+    assert app.extensions["object_store"].buckets == ["staging-storage"]
+    assert app.extensions["project_client"] is None
+    assert any("PROJECT_SERVICE_URL" in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+
+
+def test_per_bucket_names_win_over_the_shared_bucket(env):
+    _set(env, MINIO_BUCKET_NAME="shared", BUCKET_PROJECTS="projects-only")
+    config = load_config("testing")
+    assert (config.BUCKET_USERS, config.BUCKET_COMPANIES, config.BUCKET_PROJECTS) == (
+        "shared",
+        "shared",
+        "projects-only",
+    )
+
+
+def test_backend_follows_minio_endpoint_unless_named(env):
+    assert load_config("testing").STORAGE_BACKEND == "local"
+    env.setenv("MINIO_ENDPOINT", "s3.internal:9000")
+    assert load_config("testing").STORAGE_BACKEND == "minio"
+    env.setenv("STORAGE_BACKEND", "local")
+    assert load_config("testing").STORAGE_BACKEND == "local"
+
+
+def test_production_with_the_local_backend_requires_secret_key(env):
+    _production(env, SECRET_KEY="")
+    with pytest.raises(ConfigError) as raised:
+        load_config("production")
+    assert "SECRET_KEY" in str(raised.value)
+
+
+@pytest.mark.parametrize("name", ["staging", "production"])
+def test_short_hmac_secret_refused(env, name):
+    _production(env, JWT_SECRET="x" * 31)
+    with pytest.raises(ConfigError) as raised:
+        load_config(name)
+    assert "JWT_SECRET" in str(raised.value) and "32 bytes" in str(raised.value)
+    env.setenv("JWT_SECRET", "x" * 32)
+    assert load_config(name).JWT_SECRET == "x" * 32
+
+
+def test_short_hmac_secret_counts_bytes_not_characters(env):
+    _production(env, JWT_SECRET="é" * 16)  # 16 characters, 32 bytes in UTF-8
+    assert load_config("production").JWT_SECRET == "é" * 16
+
+
+def test_short_secret_is_irrelevant_with_a_public_key(env):
+    _production(env, JWT_SECRET="short", JWT_ALGORITHMS="RS256", JWT_PUBLIC_KEY="-----BEGIN PUBLIC KEY-----")
+    assert load_config("production").JWT_ALGORITHMS == ["RS256"]
+
+
+def test_short_secret_allowed_in_development(env):
+    env.setenv("JWT_SECRET", "short")
+    assert load_config("development").JWT_SECRET == "short"
+
+
+def test_metrics_default_off_in_production_unless_a_token_or_asked(env):
+    _production(env)
+    assert load_config("production").METRICS_ENABLED is False
+    assert load_config("development").METRICS_ENABLED is True
+    env.setenv("METRICS_TOKEN", "scrape-token-0123456789")
+    assert load_config("production").METRICS_ENABLED is True
+    env.setenv("METRICS_ENABLED", "false")
+    assert load_config("production").METRICS_ENABLED is False
+    env.delenv("METRICS_TOKEN")
+    env.setenv("METRICS_ENABLED", "true")
+    assert load_config("staging").METRICS_ENABLED is True
+
+
+def test_public_base_url_and_trusted_proxies_default_unset(env):
+    config = load_config("development")
+    assert config.PUBLIC_BASE_URL is None
+    assert config.TRUSTED_PROXY_COUNT == 0

@@ -12,7 +12,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 READERS = {"_env", "_bool", "_int", "_float", "_list"}
-# Read by gunicorn.conf.py, run.py, the flask CLI or prometheus_client, not by the application's settings.
+# Read by gunicorn.conf.py, run.py, the flask CLI, prometheus_client or the image's entrypoint, not by the
+# application's settings.
 PROCESS_VARS = {
     "PORT",
     "HOST",
@@ -22,6 +23,10 @@ PROCESS_VARS = {
     "FORWARDED_ALLOW_IPS",
     "PROMETHEUS_MULTIPROC_DIR",
     "FLASK_APP",
+    "WAIT_FOR_DB",
+    "WAIT_FOR_DB_TIMEOUT",
+    "RUN_MIGRATIONS",
+    "CREATE_BUCKETS",
 }
 IMAGE_VARS = {
     "PATH",
@@ -30,7 +35,16 @@ IMAGE_VARS = {
     "PIP_NO_CACHE_DIR",
     "PIP_DISABLE_PIP_VERSION_CHECK",
 }
-RUNTIME_FILES = {"app/", "migrations/", "wsgi.py", "requirements.txt", "gunicorn.conf.py"}
+RUNTIME_FILES = {
+    "app/",
+    "migrations/",
+    "wsgi.py",
+    "requirements.txt",
+    "gunicorn.conf.py",
+    "scripts/docker-entrypoint.sh",
+}
+# MinIO removed these from Docker Hub in September 2026: pulling them fails for every new user.
+REMOVED_IMAGES = {"minio/minio", "minio/mc"}
 
 
 def _environ_names(path: Path, readers: set[str]) -> set[str]:
@@ -102,6 +116,34 @@ def _dockerfile_stages() -> list[list[tuple[str, str]]]:
     return stages
 
 
+def _stage_name(stage: list[tuple[str, str]]) -> str:
+    parts = stage[0][1].split()
+    return parts[-1] if len(parts) >= 3 and parts[-2].upper() == "AS" else ""
+
+
+def _built_stage(name: str) -> list[tuple[str, str]]:
+    """The instructions that make stage `name`: those of the stages it is built FROM, then its own."""
+    stages = {_stage_name(stage): stage for stage in _dockerfile_stages()}
+    stage = stages[name]
+    parent = stage[0][1].split()[0]
+    return (_built_stage(parent) if parent in stages else []) + stage[1:]
+
+
+def _image_repository(image: str) -> tuple[str, str]:
+    """(registry, repository) of an image reference; Docker Hub is "docker.io" and its official images "library/"."""
+    name = image.split("@")[0]
+    name = name.rsplit(":", 1)[0] if ":" in name.rsplit("/", 1)[-1] else name
+    first, _, rest = name.partition("/")
+    if rest and ("." in first or ":" in first or first == "localhost"):
+        registry, repository = first, rest
+    else:
+        registry, repository = "docker.io", name
+    if registry in {"docker.io", "index.docker.io", "registry-1.docker.io"}:
+        registry = "docker.io"
+        repository = repository if "/" in repository else f"library/{repository}"
+    return registry, repository
+
+
 def test_config_reads_settings():
     assert {"DATABASE_URL", "SECRET_KEY", "MINIO_PUBLIC_ENDPOINT", "FLASK_ENV", "LOG_FORMAT"} <= CONFIG_VARS
 
@@ -153,7 +195,7 @@ def test_compose_storage_settings_pass_the_production_checks(monkeypatch, tmp_pa
 def test_compose_dev_stack_wiring():
     compose = _compose("docker-compose.yml")
     services = compose["services"]
-    assert {"postgres", "minio", "storage", "migrate", "storage-init", "project-service"} <= set(services)
+    assert {"postgres", "minio", "storage", "migrate", "storage-init", "project-service", "worker"} <= set(services)
     env = services["storage"]["environment"]
     assert _resolve(env["MINIO_ENDPOINT"]).split(":")[0] in services  # internal address: a compose service
     assert _resolve(env["PROJECT_SERVICE_URL"]).split("//")[1].split(":")[0] in services
@@ -188,7 +230,8 @@ def test_compose_test_stack_uses_loopback_and_throwaway_data():
 
 
 def test_dockerfile_runtime_stage():
-    runtime = _dockerfile_stages()[-1]
+    assert _stage_name(_dockerfile_stages()[-1]) == "runtime", "a plain `docker build` builds the runtime stage"
+    runtime = _built_stage("runtime")
     instructions = [keyword for keyword, _ in runtime]
     users = [args for keyword, args in runtime if keyword == "USER"]
     assert users and users[-1].split(":")[0] not in {"root", "0"}, "the image must run as a non-root user"
@@ -208,6 +251,66 @@ def test_dockerfile_runtime_stage():
         if keyword == "ENV":
             env_names.update(re.findall(r"([A-Z_][A-Z0-9_]*)=", args))
     assert env_names <= CONFIG_VARS | PROCESS_VARS | IMAGE_VARS
+
+
+def test_dockerfile_development_stage_for_the_platform():
+    """The platform's compose builds `target: development`: the same server, entrypoint and port as runtime."""
+    development, runtime = _built_stage("development"), _built_stage("runtime")
+    for keyword in ("ENTRYPOINT", "CMD", "USER", "HEALTHCHECK", "EXPOSE"):
+        assert [a for k, a in development if k == keyword] == [a for k, a in runtime if k == keyword], keyword
+
+
+def test_image_listens_on_port_default_5000_through_the_entrypoint():
+    runtime = _built_stage("runtime")
+    env = " ".join(args for keyword, args in runtime if keyword == "ENV")
+    assert re.search(r"\bPORT=5000\b", env)
+    assert [args for keyword, args in runtime if keyword == "EXPOSE"][-1] == "5000"
+    assert "docker-entrypoint.sh" in [args for keyword, args in runtime if keyword == "ENTRYPOINT"][-1]
+    assert "os.environ.get('PORT', '5000')" in (ROOT / "gunicorn.conf.py").read_text()
+    script = (ROOT / "scripts" / "docker-entrypoint.sh").read_text()
+    assert script.rstrip().endswith('exec "$@"'), "the command must replace the shell (signals reach it)"
+    for name in ("WAIT_FOR_DB", "RUN_MIGRATIONS", "CREATE_BUCKETS"):
+        assert name in script
+
+
+@pytest.mark.parametrize("compose_file", ["docker-compose.yml", "docker-compose.test.yml"])
+def test_compose_images_still_exist(compose_file):
+    images = [service["image"] for service in _compose(compose_file)["services"].values() if "image" in service]
+    for image in images:
+        registry, repository = _image_repository(image)
+        assert not (registry == "docker.io" and repository in REMOVED_IMAGES), f"{image} was removed from Docker Hub"
+        if repository in REMOVED_IMAGES:
+            assert re.fullmatch(r"quay\.io/minio/(minio|mc):RELEASE\.[0-9T-]+Z", image), f"pin {image} to a release"
+    assert any(_image_repository(image) == ("quay.io", "minio/minio") for image in images)
+
+
+@pytest.mark.parametrize(
+    ("image", "expected"),
+    [
+        ("minio/minio:RELEASE.2025-04-22T22-12-26Z", ("docker.io", "minio/minio")),
+        ("docker.io/minio/mc", ("docker.io", "minio/mc")),
+        ("postgres:16-alpine", ("docker.io", "library/postgres")),
+        ("quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z", ("quay.io", "minio/minio")),
+        ("localhost:5000/minio/minio", ("localhost:5000", "minio/minio")),
+    ],
+)
+def test_image_repository_parsing(image, expected):
+    assert _image_repository(image) == expected
+
+
+def test_docs_name_no_removed_image():
+    for path in (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))):
+        for match in re.finditer(r"(\S*)\bminio/(minio|mc)\b", path.read_text()):
+            assert match[1].endswith("quay.io/"), f"{path.name}: {match[0]}"
+
+
+def test_compose_worker_runs_the_worker_command():
+    services = _compose("docker-compose.yml")["services"]
+    worker, storage = services["worker"], services["storage"]
+    assert worker["command"] == ["flask", "storage", "worker"]
+    assert worker["environment"] == storage["environment"] and worker["image"] == storage["image"]
+    conditions = {name: dep["condition"] for name, dep in worker["depends_on"].items()}
+    assert conditions["migrate"] == "service_completed_successfully"
 
 
 def test_dockerignore_keeps_secrets_and_local_state_out():
