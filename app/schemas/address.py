@@ -44,15 +44,24 @@ def validate_path(path: str, *, folder: bool = False) -> str:
         raise InvalidPath("The path contains a control character.")
     if "\\" in path:
         raise InvalidPath("The path contains a backslash.")
+    # Invisible characters make one name display as another: bidi overrides and isolates, zero-width characters,
+    # the BOM, soft hyphens (all Unicode category Cf) and the line and paragraph separators. A lone surrogate (Cs,
+    # from a JSON "\ud800" escape) is no character at all and cannot be stored as UTF-8.
+    if any(unicodedata.category(c) in ("Cf", "Cs", "Zl", "Zp") for c in path):
+        raise InvalidPath("The path contains an invisible format, separator or surrogate character.")
     if unicodedata.normalize("NFC", path) != path:
         raise InvalidPath("The path is not in Unicode NFC form.")
     if len(path.encode("utf-8")) > MAX_PATH_BYTES:
         raise InvalidPath(f"The path is longer than {MAX_PATH_BYTES} bytes.")
     for segment in path.split("/"):
-        if segment in ("", ".", ".."):
-            raise InvalidPath("The path has an empty, '.' or '..' segment.")
+        if segment in ("", ".", "..") or segment.isspace():
+            raise InvalidPath("The path has an empty, whitespace-only, '.' or '..' segment.")
         if len(segment.encode("utf-8")) > MAX_SEGMENT_BYTES:
             raise InvalidPath(f"A path segment is longer than {MAX_SEGMENT_BYTES} bytes.")
+    # A consumer that applies NFKC must not find a traversal either: `．．` is `..`, `／` a separator, `＼` a backslash.
+    compatible = unicodedata.normalize("NFKC", path)
+    if "\\" in compatible or any(segment in ("", ".", "..") for segment in compatible.split("/")):
+        raise InvalidPath("The path has a segment that is '.' or '..' (or a backslash) under Unicode NFKC.")
     return path
 
 
