@@ -86,3 +86,18 @@ compose-up: ## development stack (docker-compose.yml): API on :5000, MinIO on :9
 compose-down: ## stop the development stack; data volumes are kept (docker compose down -v deletes them)
 	@$(DOCKER_CHECK)
 	docker compose down
+
+# --- Benchmarks: scripts that print figures (never part of `make test`); ARGS passes options ------------------
+.PHONY: bench-tools bench-api bench-list bench-concurrency
+
+bench-tools: ## wrk, the load generator of bench-api and bench-list (Debian package; apt-get needs root)
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
+
+bench-api: install bench-tools ## req/s, p50/p99 of /metadata, /download/presign, /list, 4 KiB /download/proxy vs a bare Flask floor
+	$(PY) scripts/bench_api.py $(ARGS)
+
+bench-list: install bench-tools ## /list latency with 1k, 100k and 1.1M files (bulk-seeded), page and cursor pagination
+	$(PY) scripts/bench_list.py $(ARGS)
+
+bench-concurrency: install ## 16 concurrent 100 MiB proxy uploads and downloads through gunicorn with 2 workers
+	$(PY) scripts/bench_concurrency.py $(ARGS)
