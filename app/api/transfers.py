@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from flask import Response, current_app, g, request
-from werkzeug.wsgi import ClosingIterator
 
 from app.errors import RateLimited
 
@@ -83,10 +82,37 @@ def limit_transfers(view: Callable) -> Callable:
             release()
             raise
         if isinstance(result, Response) and result.is_streamed:
-            # The body streams after the view returns: the server closes it at the end or when the client goes away.
-            result.response = ClosingIterator(result.response, release)
+            # The body streams after the view returns: counted until it is exhausted or closed (the server closes
+            # it at the end, or when the client goes away).
+            result.response = _CountedBody(result.response, release)
         else:
             release()
         return result
 
     return counted
+
+
+class _CountedBody:
+    """A response body that releases its transfer slot when exhausted or closed, whichever comes first."""
+
+    def __init__(self, body: Iterable[bytes], release: Callable[[], None]) -> None:
+        self._body = body
+        self._chunks: Iterator[bytes] = iter(body)
+        self._release = release
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        try:
+            return next(self._chunks)
+        except StopIteration:
+            self._release()
+            raise
+
+    def close(self) -> None:
+        try:
+            if (close := getattr(self._body, "close", None)) is not None:
+                close()
+        finally:
+            self._release()

@@ -162,7 +162,9 @@ def list_locks(caller: Caller, data: Mapping) -> dict:
         query = query.where(FileLock.locked_by == caller.user_id)
     rows = db.session.execute(query).all()
     targets = [target_of(file) for _, file in rows]
-    readable = _readable(caller, targets)
+    readable = _readable(
+        caller, targets, filtered=bool(data.get("file_id") or data.get("bucket") or data.get("bucket_type"))
+    )
     locks = [_with_address(lock, file) for (lock, file), ok in zip(rows, readable, strict=True) if ok]
     return {"locks": locks, "total": len(locks)}
 
@@ -173,9 +175,15 @@ def _with_address(lock: FileLock, file: File) -> FileLock:
     return lock
 
 
-def _readable(caller: Caller, targets: list[Target]) -> list[bool]:
-    """One decision per distinct bucket address; all project ones in a single batch call."""
+def _readable(caller: Caller, targets: list[Target], *, filtered: bool = False) -> list[bool]:
+    """One decision per distinct bucket address; all project ones in a single batch call.
+
+    Unfiltered, project locks the project service cannot decide now are left out (the caller may never have been
+    able to see them, so the listing must not fail on their account); a listing the caller narrowed to a bucket or
+    a file raises ProjectServiceUnavailable instead.
+    """
     spaces = sorted({(t.bucket, t.bucket_id) for t in targets})
-    decisions = policy().decide_many(caller.principal, [Target(b, i) for b, i in spaces], "read") if spaces else []
+    decide = policy().decide_many if filtered else policy().decide_many_or_deny
+    decisions = decide(caller.principal, [Target(b, i) for b, i in spaces], "read") if spaces else []
     allowed = {space: d.allowed for space, d in zip(spaces, decisions, strict=True)}
     return [allowed[(t.bucket, t.bucket_id)] for t in targets]

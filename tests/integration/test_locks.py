@@ -490,7 +490,9 @@ def test_locks_when_the_project_service_refuses_everything(client, auth, many_lo
     team.mode = "deny"
     assert addresses(listed(client, auth("u2"))) == [("u2", "draft.txt")]
     team.mode = "error500"
-    refused = client.get("/locks", headers=auth("u2"))
+    # Unfiltered, the project locks that cannot be confirmed are left out (contract §9); narrowed to a project, 403.
+    assert addresses(listed(client, auth("u2"))) == [("u2", "draft.txt")]
+    refused = client.get("/locks", query_string={"bucket": "projects", "id": "p1"}, headers=auth("u2"))
     assert refused.status_code == 403 and refused.get_json()["message"] == "project_service_unavailable"
     assert refused.headers.get("Retry-After")
 
