@@ -222,6 +222,31 @@ class UploadIntent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
+    # -- completion without /upload/confirm (app/services/intents.py) --
+    # The version the upload became (its bytes were copied to a fresh key: the upload's key is not the version's).
+    version_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    # Until when a reader, a worker or a confirm is checking the object (others skip it); once released, when it
+    # was last checked, so workers check the least recently checked first.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # Reads look for pending uploads at an address or under a folder; workers take the least recently checked.
+        sa.Index(
+            "ix_upload_intents_pending_address",
+            "bucket_type",
+            "bucket_id",
+            "logical_path",
+            postgresql_where=sa.text("status = 'pending'"),
+            sqlite_where=sa.text("status = 'pending'"),
+        ),
+        sa.Index(
+            "ix_upload_intents_pending_claim",
+            "claimed_until",
+            postgresql_where=sa.text("status = 'pending'"),
+            sqlite_where=sa.text("status = 'pending'"),
+        ),
+    )
+
 
 class AuditLog(db.Model):
     __tablename__ = "audit_logs"
