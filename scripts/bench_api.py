@@ -6,7 +6,7 @@
 
 Starts, on loopback only: SeaweedFS (`weed mini`) unless `--backend local`, a fresh PostgreSQL database (schema
 from the migrations; dropped at the end), a fake project service, and two servers under the production settings
-(`gunicorn --config gunicorn.conf.py --no-control-socket`, FLASK_ENV=production, default logging and metrics):
+(`gunicorn --config gunicorn.conf.py --no-control-socket`, FLASK_ENV=production, default logging, metrics on):
 
 - the service (`wsgi:app`);
 - the floor: a bare Flask app with Flask-SQLAlchemy and two endpoints, `/hello` (a JSON constant) and `/row` (one
@@ -158,6 +158,7 @@ def base_env(database_url: str, backend: str, seaweed: SeaweedServer | None, pro
         PROJECT_SERVICE_URL=projects_url,
         LOCAL_STORAGE_PATH=str(workdir / "objects"),
         PUBLIC_BASE_URL="http://127.0.0.1",
+        METRICS_ENABLED="true",  # a deployment that is scraped pays for its metrics on every request
     )
     if seaweed is not None:
         env.update(

@@ -1,0 +1,157 @@
+"""Two service instances, one PostgreSQL and one S3 server: the collaboration races still have exactly one winner.
+
+Each instance is a separate gunicorn (production settings, its own processes, engines and connection pools), as two
+replicas behind a load balancer would be. The racing users are split between the instances, so every race is
+decided across processes by the database alone; each instance's access log shows it served its half.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.support.races import REQUEST_TIMEOUT, Races
+from tests.support.tokens import SECRET, bearer
+
+ROOT = Path(__file__).resolve().parents[2]
+TRIALS = 3
+
+
+class Instance:
+    """`gunicorn --config gunicorn.conf.py` on a free loopback port, as a separate process group."""
+
+    def __init__(self, name: str, env: dict[str, str], log_path: Path) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.name, self.url, self.log_path = name, f"http://127.0.0.1:{port}", log_path
+        command = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--config", str(ROOT / "gunicorn.conf.py"), "--no-control-socket",
+            "--bind", f"127.0.0.1:{port}", "wsgi:app",
+        ]  # fmt: skip
+        with open(log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                if requests.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        pytest.fail(f"instance {self.name} did not start:\n{self.log_path.read_text(errors='replace')[-3000:]}")
+
+    def served(self, method: str, path_pattern: str) -> int:
+        """How many requests the access log shows for `method` on a path matching `path_pattern`."""
+        count = 0
+        for line in self.log_path.read_text(errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # gunicorn's own lines
+            if (
+                isinstance(entry, dict)
+                and entry.get("method") == method
+                and re.fullmatch(path_pattern, str(entry.get("path")))
+            ):
+                count += 1
+        return count
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+class RacesAcrossInstances(Races):
+    """The races of tests/support/races.py with racer k sent to instance k mod n (set-up and checks go to the
+    first instance, so what one instance decided is read back through another)."""
+
+    def __init__(self, urls: list[str]) -> None:
+        super().__init__(urls[0])
+        self.urls = urls
+
+    def _post(self, user: str, path: str, json: dict | None = None, **kwargs) -> requests.Response:
+        number = re.search(r"(\d+)$", user)
+        url = self.urls[int(number.group(1)) % len(self.urls)] if number else self.url
+        return requests.post(f"{url}{path}", json=json, headers=bearer(user), timeout=REQUEST_TIMEOUT, **kwargs)
+
+
+@pytest.fixture
+def instances(make_app, database_url, seaweed, fake_projects, tmp_path):
+    """Two production-configured gunicorn instances over the test database and S3 server (make_app creates the
+    buckets, and empties the tables afterwards)."""
+    make_app("minio")
+    fake_projects.mode = "allow"  # every user is a member of the race project with every right
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "GUNICORN_", "WEB_CONCURRENCY"))}
+    env.update(
+        FLASK_ENV="production",
+        DATABASE_URL=database_url,
+        SECRET_KEY="two-instances-secret-key-0123456789abcdef",
+        JWT_SECRET=SECRET,
+        STORAGE_BACKEND="minio",
+        MINIO_ENDPOINT=seaweed.endpoint,
+        MINIO_ACCESS_KEY=seaweed.access_key,
+        MINIO_SECRET_KEY=seaweed.secret_key,
+        MINIO_REGION=seaweed.region,
+        MINIO_PUBLIC_ENDPOINT=seaweed.url,
+        PROJECT_SERVICE_URL=fake_projects.url,
+        # Every racer's access check in flight at once: the race is decided by the database, not by the cap
+        # (default 4 per worker) refusing the calls beyond it.
+        PROJECT_SERVICE_MAX_CONCURRENCY="32",
+        # One worker with enough threads that none of an instance's racers waits for a thread; pool to match.
+        WEB_CONCURRENCY="1",
+        GUNICORN_THREADS="20",
+        LOG_LEVEL="INFO",
+        PYTHONPATH=str(ROOT),
+    )
+    started = []
+    try:
+        for name in ("a", "b"):
+            instance_env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / f"metrics-{name}")}
+            started.append(Instance(name, instance_env, tmp_path / f"instance-{name}.log"))
+        for instance in started:
+            instance.wait_ready()
+        yield started
+    finally:
+        for instance in started:
+            instance.stop()
+
+
+@pytest.mark.parametrize(
+    ("name", "concurrency", "method", "path"),
+    [
+        ("lock", 32, "POST", "/lock"),
+        ("commit", 32, "POST", "/versions/commit"),
+        ("decision", 8, "POST", "/versions/[^/]+/(approve|reject)"),
+    ],
+)
+def test_exactly_one_winner_across_two_instances(instances, name, concurrency, method, path, capsys):
+    races = RacesAcrossInstances([instance.url for instance in instances])
+    report = races.run(name, TRIALS, concurrency)
+    with capsys.disabled():
+        print(f"\n{report.line()} across {len(instances)} instances")
+    assert [len(t.outcomes) for t in report.trials] == [concurrency] * TRIALS
+    assert report.ok, "\n".join(report.failures())
+    for instance in instances:  # each instance took its share of every trial's racers
+        assert instance.served(method, path) >= TRIALS * (concurrency // len(instances)), instance.name
