@@ -73,58 +73,59 @@ class DecisionResultSchema(Schema):
 @blp.arguments(CopyRequestSchema)
 @blp.response(201, command_schema(CopyResultSchema, "CopyCommand"))
 @blp.alt_response(409, description="file_locked (source), file_exists (target)")
-def copy(data):
+def copy(body):
     """Copy a file (server-side), locking the source by default."""
-    return command("File copied", versions.copy_file(caller(), data)), 201
+    return command("File copied", versions.copy_file(caller(), body)), 201
 
 
 @blp.route("/lock", methods=["POST"])
 @blp.arguments(LockRequestSchema)
 @blp.response(200, command_schema(LockResultSchema, "LockCommand"))
 @blp.alt_response(409, description="file_locked, with `lock` naming holder and expiry")
-def lock(data):
+def lock(body):
     """Take or renew a lock (a lease with a TTL)."""
-    return command("File locked", locks.lock_file(caller(), data))
+    return command("File locked", locks.lock_file(caller(), body))
 
 
 @blp.route("/unlock", methods=["POST"])
 @blp.arguments(UnlockRequestSchema)
 @blp.response(200, command_schema(UnlockResultSchema, "UnlockCommand"))
 @blp.alt_response(409, description="file_not_locked")
-def unlock(data):
+def unlock(body):
     """Release a lock; `force` breaks another user's lock when allowed."""
-    return command("File unlocked", locks.unlock_file(caller(), data))
+    return command("File unlocked", locks.unlock_file(caller(), body))
 
 
 @blp.route("/locks")
 @blp.arguments(LocksArgsSchema, location="query")
 @blp.response(200, LockListSchema)
-def list_locks(args):
+def list_locks(query):
     """Active locks the caller may read."""
-    return locks.list_locks(caller(), args)
+    return locks.list_locks(caller(), query)
 
 
 @blp.route("/versions")
 @blp.arguments(VersionsArgsSchema, location="query")
 @blp.response(200, VersionListSchema)
-def list_versions(args):
+def list_versions(query):
     """Versions of a file, newest first."""
-    return versions.list_versions(caller(), args)
+    return versions.list_versions(caller(), query)
 
 
 @blp.route("/versions/commit", methods=["POST"])
 @blp.arguments(CommitRequestSchema)
 @blp.response(201, command_schema(CommitResultSchema, "CommitCommand"))
 @blp.alt_response(409, description="file_locked, version_conflict")
-def commit(data):
+def commit(body):
     """Commit a working copy back as a new version pending validation."""
-    return command("Version committed", versions.commit_version(caller(), data)), 201
+    return command("Version committed", versions.commit_version(caller(), body)), 201
 
 
 @blp.route("/versions/<uuid:version_id>/approve", methods=["POST"])
 @blp.arguments(DecisionSchema, required=False)
 @blp.response(200, command_schema(DecisionResultSchema, "ApproveCommand"))
-@blp.alt_response(409, description="invalid_state")
+@blp.alt_response(404, description="version_not_found")
+@blp.alt_response(409, description="invalid_state (not pending, or the file is deleted), version_conflict (superseded)")
 def approve(data, version_id):
     """Approve a pending version: it becomes current."""
     result = versions.decide_version(caller(), version_id, approve=True, comment=(data or {}).get("comment"))
@@ -134,7 +135,8 @@ def approve(data, version_id):
 @blp.route("/versions/<uuid:version_id>/reject", methods=["POST"])
 @blp.arguments(DecisionSchema, required=False)
 @blp.response(200, command_schema(DecisionResultSchema, "RejectCommand"))
-@blp.alt_response(409, description="invalid_state")
+@blp.alt_response(404, description="version_not_found")
+@blp.alt_response(409, description="invalid_state (not pending, or the file is deleted)")
 def reject(data, version_id):
     """Reject a pending version."""
     result = versions.decide_version(caller(), version_id, approve=False, comment=(data or {}).get("comment"))

@@ -4,11 +4,12 @@ from flask import Response, request
 from marshmallow import Schema, fields
 from werkzeug.wsgi import ClosingIterator
 
+from app.api.limits import empty_suffix_range
 from app.api.security import caller
 from app.api.transfers import limit_transfers
 from app.errors import RangeNotSatisfiable
 from app.extensions import Blueprint
-from app.schemas.requests import PresignDownloadArgsSchema, VersionArgsSchema
+from app.schemas.requests import PresignDownloadArgsSchema, PresignDownloadBodySchema, VersionArgsSchema
 from app.services import downloads
 from app.services.downloads import Download
 from app.storage.base import content_disposition
@@ -46,10 +47,12 @@ def _byte_range(download: Download) -> tuple[int, int] | None:
     Malformed, multi-range and stale `If-Range` requests get the whole object; RangeNotSatisfiable otherwise.
     """
     requested, size = request.range, download.size
-    if requested is None or requested.units != "bytes" or len(requested.ranges) != 1:
-        return None
     condition = request.if_range
     if condition.date is not None or condition.etag not in (None, download.checksum_sha256):
+        return None
+    if empty_suffix_range(request.headers.get("Range")):
+        raise RangeNotSatisfiable(headers={"Content-Range": f"bytes */{size}"}, size=size)
+    if requested is None or requested.units != "bytes" or len(requested.ranges) != 1:
         return None
     start, end = requested.ranges[0]
     suffix = start < 0 and end is None and size > 0  # a suffix longer than the object is the whole object
@@ -68,9 +71,9 @@ def _byte_range(download: Download) -> tuple[int, int] | None:
 @blp.alt_response(404, description="file_not_found, version_not_found, object_missing")
 @blp.alt_response(416, description="range_not_satisfiable")
 @limit_transfers
-def download_proxy(args):
+def download_proxy(query):
     """Download a file through the service (streamed; Range and If-None-Match honoured)."""
-    download = downloads.prepare_download(caller(), args)
+    download = downloads.prepare_download(caller(), query)
     headers = _headers(download)
     if request.if_none_match.contains_weak(download.checksum_sha256):
         return Response(status=304, headers={k: headers[k] for k in ("ETag", "Cache-Control", "X-File-ID")})
@@ -92,6 +95,16 @@ def download_proxy(args):
 @blp.response(200, PresignedDownloadSchema)
 @blp.alt_response(400, description="missing_fields, invalid_path, bucket_not_found, invalid_expiry, validation_error")
 @blp.alt_response(404, description="file_not_found, version_not_found")
-def download_presign(args):
+def download_presign(query):
     """Get a presigned GET URL of the object store (forces attachment with the stored name)."""
-    return downloads.presign_download(caller(), args)
+    return downloads.presign_download(caller(), query)
+
+
+@blp.route("/download/presign", methods=["POST"])
+@blp.arguments(PresignDownloadBodySchema)
+@blp.response(200, PresignedDownloadSchema)
+@blp.alt_response(400, description="missing_fields, invalid_path, bucket_not_found, invalid_expiry, validation_error")
+@blp.alt_response(404, description="file_not_found, version_not_found")
+def download_presign_post(body):
+    """Get a presigned GET URL, the address in a JSON body (the same fields and answer as the GET)."""
+    return downloads.presign_download(caller(), body)

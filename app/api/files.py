@@ -5,11 +5,13 @@ from marshmallow import Schema, fields
 from app.api.security import caller
 from app.extensions import Blueprint
 from app.schemas.requests import (
+    DeleteCommand,
     DeleteSchema,
-    FileRefSchema,
     ListArgsSchema,
     MetadataArgsSchema,
-    MetadataUpdateSchema,
+    MetadataPatchSchema,
+    QueryFileRefSchema,
+    either_ref,
 )
 from app.schemas.resources import AuditLogSchema, FileSchema, LockSchema, VersionSchema, command, command_schema
 from app.services import files
@@ -45,10 +47,6 @@ class MetadataSchema(Schema):
     audit_logs = fields.List(fields.Nested(AuditLogSchema))
 
 
-class MetadataPatchSchema(MetadataUpdateSchema, FileRefSchema):
-    """The JSON body of PATCH /metadata; the address may also come here instead of the query."""
-
-
 class MetadataUpdatedSchema(Schema):
     file_id = fields.UUID()
     updated_fields = fields.Dict(keys=fields.String())
@@ -64,38 +62,39 @@ class DeletedSchema(Schema):
 @blp.arguments(ListArgsSchema, location="query")
 @blp.response(200, FileListSchema)
 @blp.alt_response(400, description="missing_fields, invalid_path, bucket_not_found, validation_error")
-def list_files(args):
-    """List the files under a folder (recursive by default), ordered by path, paginated."""
-    return files.list_files(caller(), args)
+def list_files(query):
+    """List the files under a folder (recursive by default), ordered by path, paginated (page or offset)."""
+    return files.list_files(caller(), query)
 
 
 @blp.route("/metadata")
 @blp.arguments(MetadataArgsSchema, location="query")
 @blp.response(200, MetadataSchema)
 @blp.alt_response(404, description="file_not_found")
-def get_metadata(args):
+def get_metadata(query):
     """A file's metadata, current version and optionally its versions, lock history and audit trail."""
-    result = files.get_metadata(caller(), args)
+    result = files.get_metadata(caller(), query)
     version = result["current_version"]
     return result, {"ETag": f'"{version.checksum_sha256 or version.id}"'} if version is not None else {}
 
 
 @blp.route("/metadata", methods=["PATCH"])
-@blp.arguments(FileRefSchema, location="query")
+@blp.arguments(QueryFileRefSchema, location="query")
 @blp.arguments(MetadataPatchSchema)
 @blp.response(200, command_schema(MetadataUpdatedSchema, "MetadataUpdateCommand"))
 @blp.alt_response(404, description="file_not_found")
 @blp.alt_response(409, description="file_locked")
-def update_metadata(query, body):
-    """Replace a file's tags and/or set its description."""
-    return command("Metadata updated", files.update_metadata(caller(), query or body, body))
+def update_metadata(ref, update):
+    """Replace a file's tags and/or set its description (other fields are refused)."""
+    return command("Metadata updated", files.update_metadata(caller(), either_ref(ref, update.ref), update.changes))
 
 
 @blp.route("/delete", methods=["DELETE"])
-@blp.arguments(DeleteSchema)
+@blp.arguments(DeleteSchema, location="query")
+@blp.arguments(DeleteSchema, required=False)
 @blp.response(200, command_schema(DeletedSchema, "DeleteCommand"))
 @blp.alt_response(404, description="file_not_found")
 @blp.alt_response(409, description="file_locked")
-def delete_file(data):
-    """Delete a file: archived (logical, default) or removed with its objects (`physical: true`)."""
-    return command("File deleted", files.delete_file(caller(), data))
+def delete_file(query, body):
+    """Delete a file named in the JSON body or the query: archived (logical, default) or purged (`physical`)."""
+    return command("File deleted", files.delete_file(caller(), DeleteCommand.merge(query, body)))

@@ -1,6 +1,6 @@
 """Upload endpoints: proxy (streamed multipart), presign and confirm."""
 
-from flask import request
+from flask import current_app, request
 from marshmallow import Schema, fields
 from werkzeug.http import parse_options_header
 
@@ -10,7 +10,7 @@ from app.extensions import Blueprint
 from app.multipart import MalformedForm, StreamingForm
 from app.schemas.requests import ConfirmUploadSchema, PresignUploadSchema, UploadFormSchema
 from app.schemas.resources import command, command_schema
-from app.services import uploads
+from app.services import intents, uploads
 
 blp = Blueprint("uploads", __name__, description="Upload files")
 
@@ -42,12 +42,18 @@ UploadCommandSchema = command_schema(UploadResultSchema, "UploadCommand")
 
 
 def _streaming_form() -> StreamingForm | None:
+    """The multipart body as a stream, bounded by MAX_UPLOAD_SIZE; None when the body is no multipart form."""
     mimetype, options = parse_options_header(request.headers.get("Content-Type", ""))
     if mimetype != "multipart/form-data" or not options.get("boundary"):
         return None
     try:
-        return StreamingForm(request.stream, options["boundary"].encode("latin-1"))
-    except MalformedForm:
+        return StreamingForm(
+            request.stream,
+            options["boundary"].encode("latin-1"),
+            max_file_size=current_app.config["MAX_UPLOAD_SIZE"],
+            content_length=request.content_length,
+        )
+    except (MalformedForm, UnicodeEncodeError):  # UnicodeEncodeError: an RFC 2231 boundary*= beyond Latin-1
         return None
 
 
@@ -74,9 +80,9 @@ def upload_proxy():
 @blp.arguments(PresignUploadSchema)
 @blp.response(200, PresignedUploadSchema)
 @blp.alt_response(400, description="missing_fields, invalid_path, bucket_not_found, invalid_expiry")
-def upload_presign(data):
+def upload_presign(body):
     """Get a presigned PUT URL or POST form for a direct upload to the object store."""
-    return uploads.presign_upload(caller(), data)
+    return uploads.presign_upload(caller(), body)
 
 
 @blp.route("/upload/confirm", methods=["POST"])
@@ -86,4 +92,4 @@ def upload_presign(data):
 @blp.alt_response(409, description="invalid_state, file_locked")
 def upload_confirm(data):
     """Confirm a presigned upload: checks the object and creates the version."""
-    return command("Upload confirmed", uploads.confirm_upload(caller(), data["upload_id"])), 201
+    return command("Upload confirmed", intents.confirm_upload(caller(), data["upload_id"])), 201

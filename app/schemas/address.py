@@ -8,6 +8,8 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from marshmallow import validate
+
 from app.errors import BucketNotFound, InvalidPath, MissingFields, ValidationError
 
 BUCKETS = ("users", "companies", "projects")
@@ -109,8 +111,37 @@ def _split_absolute(bucket: str, path: str, prefix: str) -> tuple[str, str]:
     return parts[1], "/" + parts[2] if len(parts) == 3 else ""
 
 
-def parse_file_id(value) -> uuid.UUID:
+def parse_file_id(value, field: str = "file_id") -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise ValidationError("The file id is not a UUID.", errors={"file_id": ["Not a valid UUID."]}) from None
+        raise ValidationError("The file id is not a UUID.", errors={field: ["Not a valid UUID."]}) from None
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file named by id or by address (contract §1: commands on existing files accept `file_id`)."""
+
+    file_id: uuid.UUID | None = None
+    address: Address | None = None
+
+
+def parse_file_ref(data: Mapping, *, prefix: str = "", id_field: str = "file_id") -> FileRef:
+    """A `file_id` wins; otherwise the address in either field-name form."""
+    raw_id = data.get(id_field)
+    if raw_id not in (None, ""):
+        return FileRef(file_id=parse_file_id(raw_id, id_field))
+    try:
+        return FileRef(address=parse_address(data, prefix=prefix))
+    except MissingFields as exc:
+        raise MissingFields(f"{exc.detail[:-1]} (or {id_field}).", fields=[*exc.context["fields"], id_field]) from None
+
+
+class BucketChoice(validate.OneOf):
+    """The bucket enum of the spec; an unknown bucket is 400 `bucket_not_found` (contract §4), not validation_error."""
+
+    def __init__(self) -> None:
+        super().__init__(BUCKETS)
+
+    def __call__(self, value):
+        return parse_bucket(value)

@@ -1,138 +1,521 @@
-"""Request schemas. Address fields stay raw strings here: `app.schemas.address` applies the rules of §1."""
+"""Request schemas: each loads into a typed value a service takes; the field rules here are what the spec shows.
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+Address fields accept both field-name forms of contract §1; `app.schemas.address` applies the path rules and builds
+the `Address` / `FileRef` after the fields' own checks (bucket enum, bucket id pattern, lengths, integer bounds).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates
+
+from app.schemas.address import (
+    BUCKET_ID_RE,
+    MAX_PATH_BYTES,
+    Address,
+    BucketChoice,
+    FileRef,
+    parse_address,
+    parse_file_ref,
+)
+
+MAX_TEXT = 4096  # lock and unlock reasons, decision comments, commit messages
+MAX_DESCRIPTION = 16384
+MAX_TAG_KEY = 256
+MAX_TAGS_BYTES = 64 * 1024  # the tags object serialized as JSON
+MAX_PAGE = 1_000_000
+MAX_OFFSET = 1_000_000_000
+MAX_LIMIT = 1000
+INT64_MAX = 2**63 - 1
+INT64_MIN = -(2**63)
+STATUSES = ("draft", "pending_validation", "validated", "archived")
+VERSION_STATUSES = ("draft", "pending_validation", "validated", "rejected", "corrupted")
+EXPIRY = "Seconds, within PRESIGN_MIN_EXPIRY..PRESIGN_MAX_EXPIRY (else 400 invalid_expiry)"
+CATEGORIES = ("image", "video", "document", "archive", "other")
+# A necessary shape of a path (the full rules of contract §1 are applied after loading): no backslash, no control
+# character, no empty segment; an optional leading `/` (and for folders a trailing one).
+PATH_PATTERN = r"^/?[^/\\\x00-\x1f\x7f]+(/[^/\\\x00-\x1f\x7f]+)*$"
+FOLDER_PATTERN = r"^/?([^/\\\x00-\x1f\x7f]+(/[^/\\\x00-\x1f\x7f]+)*/?)?$"
 
 
-class AddressFieldsSchema(Schema):
-    """Both field-name forms of an address (contract §1); unknown fields are ignored."""
+def _text(max_length: int, **kwargs) -> fields.String:
+    return fields.String(validate=validate.Length(max=max_length), **kwargs)
 
+
+def _int(low: int, high: int, *, query: bool = False, **kwargs) -> fields.Integer:
+    """JSON integers must be integers (no 1.0); query strings are text that must parse as one."""
+    return fields.Integer(strict=not query, validate=validate.Range(min=low, max=high), **kwargs)
+
+
+def address_fields(prefix: str = "", *, folder: bool = False) -> dict[str, fields.Field]:
+    """The address fields in both name forms; `prefix` for the source_/target_ sides of copy and commit."""
+    side = f"{prefix.rstrip('_')}-side " if prefix else ""
+    pattern = FOLDER_PATTERN if folder else PATH_PATTERN
+    what = "folder prefix" if folder else "path"
+
+    def bucket(alias: str) -> fields.String:
+        return fields.String(validate=BucketChoice(), metadata={"description": f"{side}bucket ({alias})"})
+
+    def bucket_id(alias: str) -> fields.String:
+        return fields.String(
+            validate=validate.Regexp(BUCKET_ID_RE, error="1-64 characters of A-Z, a-z, 0-9, _ and -."),
+            metadata={"description": f"{side}owner id: user, company or project id ({alias})"},
+        )
+
+    def path(alias: str) -> fields.String:
+        description = f"{side}{what} inside the bucket ({alias}); README form /{{bucket}}/{{bucket_id}}/... accepted"
+        return fields.String(metadata={"description": description, "pattern": pattern, "maxLength": MAX_PATH_BYTES})
+
+    return {
+        f"{prefix}bucket_type": bucket("alias: bucket"),
+        f"{prefix}bucket": bucket("alias of bucket_type"),
+        f"{prefix}bucket_id": bucket_id("alias: id"),
+        f"{prefix}id": bucket_id("alias of bucket_id"),
+        f"{prefix}logical_path": path("alias: path"),
+        f"{prefix}path": path("alias of logical_path"),
+    }
+
+
+def file_id_field() -> fields.UUID:
+    return fields.UUID(metadata={"description": "File UUID, instead of the address"})
+
+
+class _Loads(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    bucket_type = fields.String(metadata={"description": "users, companies or projects (alias: bucket)"})
-    bucket = fields.String(metadata={"description": "Alias of bucket_type"})
-    bucket_id = fields.String(metadata={"description": "Owner id (alias: id)"})
-    id = fields.String(metadata={"description": "Alias of bucket_id"})
-    logical_path = fields.String(metadata={"description": "Path inside the bucket (alias: path)"})
-    path = fields.String(metadata={"description": "Alias of logical_path; README form /{bucket}/{bucket_id}/..."})
+
+AddressFieldsSchema = _Loads.from_dict(address_fields(), name="AddressFieldsSchema")
+FileRefFieldsSchema = _Loads.from_dict({**address_fields(), "file_id": file_id_field()}, name="FileRefFieldsSchema")
+FolderFieldsSchema = _Loads.from_dict(address_fields(folder=True), name="FolderFieldsSchema")
 
 
-class FileRefSchema(AddressFieldsSchema):
-    file_id = fields.String(metadata={"description": "File UUID, instead of the address"})
+def _ref(data: dict, prefix: str = "", id_field: str = "file_id") -> FileRef:
+    """The FileRef of loaded data: the (already checked) UUID, else the address built by the §1 rules."""
+    file_id = data.get(id_field)
+    return FileRef(file_id=file_id) if file_id is not None else parse_file_ref(data, prefix=prefix, id_field=id_field)
 
 
-class VersionArgsSchema(FileRefSchema):
-    version = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Version number"})
+class FileRefSchema(FileRefFieldsSchema):
+    """A file by `file_id` or by address."""
+
+    @post_load
+    def make(self, data, **_):
+        return _ref(data)
 
 
-class UploadFormSchema(AddressFieldsSchema):
-    """Documentation of the multipart form of `POST /upload/proxy` (the body is parsed as a stream)."""
-
-    file = fields.Raw(metadata={"type": "string", "format": "binary"})
-    description = fields.String()
-    tags = fields.String(metadata={"description": "JSON object as text"})
-    checksum_sha256 = fields.String()
+# ---------------------------------------------------------------------------------------------- files and listing
 
 
-class PresignUploadSchema(AddressFieldsSchema):
-    content_type = fields.String()
-    size = fields.Integer(strict=True, validate=validate.Range(min=0))
-    checksum_sha256 = fields.String()
-    expires_in = fields.Integer(strict=True)
-    method = fields.String(validate=validate.OneOf(["PUT", "POST", "put", "post"]))
+@dataclass(frozen=True)
+class ListQuery:
+    folder: Address
+    limit: int
+    offset: int
+    recursive: bool = True
+    category: str | None = None
+    status: str | None = None
+    include_deleted: bool = False
+
+    @property
+    def page(self) -> int:
+        return self.offset // self.limit + 1
 
 
-class ConfirmUploadSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    upload_id = fields.UUID(required=True)
-
-
-class PresignDownloadArgsSchema(VersionArgsSchema):
-    expires_in = fields.Integer()
-
-
-class ListArgsSchema(AddressFieldsSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+class ListArgsSchema(FolderFieldsSchema):
+    page = _int(1, MAX_PAGE, query=True, load_default=1)
+    offset = _int(0, MAX_OFFSET, query=True, metadata={"description": "Rows to skip; wins over page"})
+    limit = _int(1, MAX_LIMIT, query=True, load_default=50)
     recursive = fields.Boolean(load_default=True)
-    category = fields.String(validate=validate.OneOf(["image", "video", "document", "archive", "other"]))
-    status = fields.String(validate=validate.OneOf(["draft", "pending_validation", "validated", "archived"]))
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    status = fields.String(validate=validate.OneOf(STATUSES))
     include_deleted = fields.Boolean(load_default=False)
 
+    @post_load
+    def make(self, data, **_):
+        offset = data.get("offset")
+        if offset is None:
+            offset = (data["page"] - 1) * data["limit"]
+        return ListQuery(
+            folder=parse_address(data, folder=True),
+            limit=data["limit"],
+            offset=offset,
+            recursive=data["recursive"],
+            category=data.get("category"),
+            status=data.get("status"),
+            include_deleted=data["include_deleted"],
+        )
 
-class MetadataArgsSchema(FileRefSchema):
+
+@dataclass(frozen=True)
+class MetadataQuery:
+    ref: FileRef
+    include_versions: bool = False
+    include_locks: bool = False
+    include_audit: bool = False
+
+
+class MetadataArgsSchema(FileRefFieldsSchema):
     include_versions = fields.Boolean(load_default=False)
     include_locks = fields.Boolean(load_default=False)
     include_audit = fields.Boolean(load_default=False)
 
+    @post_load
+    def make(self, data, **_):
+        flags = {name: data[name] for name in ("include_versions", "include_locks", "include_audit")}
+        return MetadataQuery(ref=_ref(data), **flags)
+
+
+class TagsField(fields.Dict):
+    """A JSON object of tags; values keep their JSON types. Keys and the serialized size are bounded."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(keys=fields.String(validate=validate.Length(min=1, max=MAX_TAG_KEY)), **kwargs)
+        self.metadata.setdefault(
+            "description", f"Keys 1-{MAX_TAG_KEY} characters; at most {MAX_TAGS_BYTES} bytes as JSON"
+        )
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        tags = super()._deserialize(value, attr, data, **kwargs)
+        if len(json.dumps(tags, ensure_ascii=False).encode()) > MAX_TAGS_BYTES:
+            raise ValidationError(f"The tags are larger than {MAX_TAGS_BYTES} bytes as JSON.")
+        return tags
+
 
 class MetadataUpdateSchema(Schema):
+    """The changes of PATCH /metadata. Unknown fields are refused: a field that would be ignored is an error."""
+
     class Meta:
-        unknown = EXCLUDE
+        unknown = RAISE
 
-    tags = fields.Dict(keys=fields.String())
-    description = fields.String(allow_none=True)
+    tags = TagsField()
+    description = _text(MAX_DESCRIPTION, allow_none=True)
 
 
-class DeleteSchema(FileRefSchema):
+class MetadataPatchSchema(_Loads.from_dict({**address_fields(), "file_id": file_id_field()}), MetadataUpdateSchema):
+    """The JSON body of PATCH /metadata; the address may come here instead of the query."""
+
+    class Meta:
+        unknown = RAISE
+
+    @post_load
+    def make(self, data, **_):
+        changes = {name: data[name] for name in ("tags", "description") if name in data}
+        if not changes:
+            raise ValidationError("Give tags and/or description.", field_name="_schema")
+        return MetadataUpdate(_given_ref(data), changes)
+
+
+@dataclass(frozen=True)
+class MetadataUpdate:
+    """The file (when the body names it) and only the fields the client sent: `tags` replaces the whole object."""
+
+    ref: FileRef | None
+    changes: dict
+
+
+REF_FIELDS = ("file_id", *address_fields())
+
+
+def _given_ref(data: dict) -> FileRef | None:
+    """The FileRef when any address field or file_id was given, else None (it may come from the other location)."""
+    return _ref(data) if any(data.get(name) not in (None, "") for name in REF_FIELDS) else None
+
+
+class QueryFileRefSchema(FileRefFieldsSchema):
+    """A file named in the query string of a request whose JSON body may name it instead."""
+
+    @post_load
+    def make(self, data, **_):
+        return _given_ref(data)
+
+
+def either_ref(*refs: FileRef | None) -> FileRef:
+    """The first given FileRef; MissingFields when neither the query nor the body names a file."""
+    from app.errors import MissingFields
+
+    for ref in refs:
+        if ref is not None:
+            return ref
+    names = ["bucket_type", "logical_path", "file_id"]
+    raise MissingFields(f"Missing required fields: {', '.join(names[:2])} (or file_id).", fields=names)
+
+
+@dataclass(frozen=True)
+class DeleteCommand:
+    ref: FileRef | None
+    physical: bool = False
+
+    @classmethod
+    def merge(cls, query: DeleteCommand, body: DeleteCommand | None) -> DeleteCommand:
+        """DELETE /delete names the file in the JSON body or the query string (the body wins)."""
+        body = body or cls(None)
+        return cls(either_ref(body.ref, query.ref), body.physical or query.physical)
+
+
+class DeleteSchema(FileRefFieldsSchema):
+    """The file to delete and how; the file may be named in the query string instead."""
+
     physical = fields.Boolean(load_default=False)
 
-
-class LockRequestSchema(FileRefSchema):
-    reason = fields.String(allow_none=True)
-    lock_type = fields.String(validate=validate.OneOf(["edit", "review", "admin"]))
-    expires_in = fields.Integer(strict=True)
+    @post_load
+    def make(self, data, **_):
+        return DeleteCommand(_given_ref(data), data["physical"])
 
 
-class UnlockRequestSchema(FileRefSchema):
+# ---------------------------------------------------------------------------------------------------------- uploads
+
+
+class UploadFormSchema(AddressFieldsSchema):
+    """Documentation of the multipart form of `POST /upload/proxy` (the body is parsed as a stream).
+
+    Send the address fields before the `file` part: a file part that comes first is spooled (at most
+    MAX_UPLOAD_SIZE bytes) until they are known.
+    """
+
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+    description = _text(MAX_DESCRIPTION)
+    tags = fields.String(metadata={"description": "JSON object as text (the rules of PATCH /metadata tags)"})
+    checksum_sha256 = fields.String(validate=validate.Regexp(r"^[0-9a-fA-F]{64}$"))
+
+
+@dataclass(frozen=True)
+class UploadFields:
+    """The proxy upload's form fields other than the address."""
+
+    description: str | None = None
+    tags: dict | None = None
+    checksum_sha256: str | None = None
+
+
+class _UploadExtrasSchema(_Loads):
+    description = _text(MAX_DESCRIPTION)
+    tags = TagsField()
+    checksum_sha256 = fields.String(validate=validate.Regexp(r"^[0-9a-fA-F]{64}$"))
+
+    @post_load
+    def make(self, data, **_):
+        checksum = data.get("checksum_sha256")
+        return UploadFields(data.get("description"), data.get("tags"), checksum.lower() if checksum else None)
+
+
+def upload_fields(form: dict[str, str]) -> UploadFields:
+    """Parse the optional fields of a proxy upload form (tags arrive as JSON text); 400 validation_error when bad."""
+    from app.errors import ValidationError as BadRequest
+
+    raw = {k: v for k, v in form.items() if k in ("description", "tags", "checksum_sha256") and v != ""}
+    if "tags" in raw:
+        try:
+            raw["tags"] = json.loads(raw["tags"])
+        except ValueError:
+            raise BadRequest("tags must be a JSON object.", errors={"tags": ["Not valid JSON."]}) from None
+    try:
+        return _UploadExtrasSchema().load(raw)
+    except ValidationError as exc:
+        raise BadRequest("The form has invalid fields.", errors=exc.normalized_messages()) from None
+
+
+@dataclass(frozen=True)
+class PresignUpload:
+    address: Address
+    content_type: str | None = None
+    size: int | None = None
+    checksum_sha256: str | None = None
+    expires_in: int | None = None
+    method: str = "PUT"
+
+
+class PresignUploadSchema(AddressFieldsSchema):
+    content_type = fields.String(
+        validate=validate.Length(max=255), metadata={"description": "RFC 6838 type/subtype, e.g. application/pdf"}
+    )
+    size = _int(0, INT64_MAX)
+    checksum_sha256 = fields.String(validate=validate.Regexp(r"^[0-9a-fA-F]{64}$"))
+    expires_in = _int(INT64_MIN, INT64_MAX, metadata={"description": EXPIRY})
+    method = fields.String(validate=validate.OneOf(["PUT", "POST"]), load_default="PUT")
+
+    @validates("content_type")
+    def _media_type(self, value, data_key):
+        from app.services.content_types import parse_media_type
+
+        parse_media_type(value)
+
+    @post_load
+    def make(self, data, **_):
+        checksum = data.get("checksum_sha256")
+        return PresignUpload(
+            address=parse_address(data),
+            content_type=data.get("content_type") or None,
+            size=data.get("size"),
+            checksum_sha256=checksum.lower() if checksum else None,
+            expires_in=data.get("expires_in"),
+            method=data["method"],
+        )
+
+
+class ConfirmUploadSchema(_Loads):
+    upload_id = fields.UUID(required=True)
+
+
+# -------------------------------------------------------------------------------------------------------- downloads
+
+
+@dataclass(frozen=True)
+class VersionQuery:
+    ref: FileRef
+    version: int | None = None
+    expires_in: int | None = None
+
+
+class VersionArgsSchema(FileRefFieldsSchema):
+    version = _int(1, INT64_MAX, query=True, metadata={"description": "Version number (default: the current one)"})
+
+    @post_load
+    def make(self, data, **_):
+        return VersionQuery(ref=_ref(data), version=data.get("version"), expires_in=data.get("expires_in"))
+
+
+class PresignDownloadArgsSchema(VersionArgsSchema):
+    expires_in = _int(INT64_MIN, INT64_MAX, query=True, metadata={"description": EXPIRY})
+
+
+class PresignDownloadBodySchema(PresignDownloadArgsSchema):
+    """The JSON body of POST /download/presign: the same fields as the GET's query."""
+
+    version = _int(1, INT64_MAX, metadata={"description": "Version number (default: the current one)"})
+    expires_in = _int(INT64_MIN, INT64_MAX, metadata={"description": EXPIRY})
+
+
+# ---------------------------------------------------------------------------------------------------- collaboration
+
+
+@dataclass(frozen=True)
+class LockCommand:
+    ref: FileRef
+    reason: str | None = None
+    lock_type: str = "edit"
+    expires_in: int | None = None
+
+
+class LockRequestSchema(FileRefFieldsSchema):
+    reason = _text(MAX_TEXT, allow_none=True)
+    lock_type = fields.String(validate=validate.OneOf(["edit", "review", "admin"]), load_default="edit")
+    expires_in = _int(INT64_MIN, INT64_MAX, metadata={"description": "Seconds, within LOCK_MIN_TTL..LOCK_MAX_TTL"})
+
+    @post_load
+    def make(self, data, **_):
+        return LockCommand(_ref(data), data.get("reason"), data["lock_type"], data.get("expires_in"))
+
+
+@dataclass(frozen=True)
+class UnlockCommand:
+    ref: FileRef
+    force: bool = False
+    reason: str | None = None
+
+
+class UnlockRequestSchema(FileRefFieldsSchema):
     force = fields.Boolean(load_default=False)
-    reason = fields.String(allow_none=True)
+    reason = _text(MAX_TEXT, allow_none=True)
+
+    @post_load
+    def make(self, data, **_):
+        return UnlockCommand(_ref(data), data["force"], data.get("reason"))
 
 
-class LocksArgsSchema(FileRefSchema):
+@dataclass(frozen=True)
+class LocksQuery:
+    file_id: uuid.UUID | None = None
+    folder: Address | None = None
+    mine: bool = False
+
+
+class LocksArgsSchema(_Loads.from_dict({**address_fields(folder=True), "file_id": file_id_field()})):
     mine = fields.Boolean(load_default=False)
 
+    @post_load
+    def make(self, data, **_):
+        folder = None
+        if data.get("file_id") is None and (data.get("bucket") or data.get("bucket_type")):
+            folder = parse_address(data, folder=True)
+        return LocksQuery(data.get("file_id"), folder, data["mine"])
 
-def _prefixed(prefix: str) -> dict:
-    return {
-        f"{prefix}{name}": fields.String(metadata={"description": f"{prefix}-side {name} (address alias)"})
-        for name in ("bucket_type", "bucket", "bucket_id", "id", "logical_path", "path")
-    }
+
+@dataclass(frozen=True)
+class CopyCommand:
+    source: FileRef
+    target: Address
+    lock_source: bool = True
+    overwrite: bool = False
 
 
-class CopyRequestSchema(Schema.from_dict({**_prefixed("source_"), **_prefixed("target_")})):
-    class Meta:
-        unknown = EXCLUDE
-
-    source_file_id = fields.String()
+class CopyRequestSchema(
+    _Loads.from_dict({**address_fields("source_"), **address_fields("target_"), "source_file_id": file_id_field()})
+):
     lock_source = fields.Boolean(load_default=True)
     overwrite = fields.Boolean(load_default=False)
 
+    @post_load
+    def make(self, data, **_):
+        source = _ref(data, "source_", "source_file_id")
+        return CopyCommand(source, parse_address(data, prefix="target_"), data["lock_source"], data["overwrite"])
 
-class VersionsArgsSchema(FileRefSchema):
-    status = fields.String(
-        validate=validate.OneOf(["draft", "pending_validation", "validated", "rejected", "corrupted"])
+
+@dataclass(frozen=True)
+class VersionsQuery:
+    ref: FileRef
+    status: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+class VersionsArgsSchema(FileRefFieldsSchema):
+    status = fields.String(validate=validate.OneOf(VERSION_STATUSES))
+    limit = _int(1, MAX_LIMIT, query=True, load_default=50)
+    offset = _int(0, MAX_OFFSET, query=True, load_default=0)
+
+    @post_load
+    def make(self, data, **_):
+        return VersionsQuery(_ref(data), data.get("status"), data["limit"], data["offset"])
+
+
+@dataclass(frozen=True)
+class CommitCommand:
+    source: FileRef
+    target: FileRef
+    message: str | None = None
+    base_version: int | None = None
+    keep_lock: bool = False
+
+
+class CommitRequestSchema(
+    _Loads.from_dict(
+        {
+            **address_fields("source_"),
+            **address_fields("target_"),
+            "source_file_id": file_id_field(),
+            "file_id": file_id_field(),
+        }
     )
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
-
-
-class CommitRequestSchema(Schema.from_dict({**_prefixed("source_"), **_prefixed("target_")})):
-    class Meta:
-        unknown = EXCLUDE
-
-    source_file_id = fields.String()
-    file_id = fields.String()
-    message = fields.String()
-    changelog = fields.String()
-    base_version = fields.Integer(strict=True, validate=validate.Range(min=0))
+):
+    message = _text(MAX_TEXT, metadata={"description": "The change log (alias: changelog)"})
+    changelog = _text(MAX_TEXT, metadata={"description": "Alias of message"})
+    base_version = _int(0, INT64_MAX, metadata={"description": "Default: the version the working copy came from"})
     keep_lock = fields.Boolean(load_default=False)
 
+    @post_load
+    def make(self, data, **_):
+        return CommitCommand(
+            source=_ref(data, "source_", "source_file_id"),
+            target=_ref(data, "target_", "file_id"),
+            message=data.get("message") or data.get("changelog"),
+            base_version=data.get("base_version"),
+            keep_lock=data["keep_lock"],
+        )
 
-class DecisionSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
 
-    comment = fields.String(allow_none=True)
+class DecisionSchema(_Loads):
+    comment = _text(MAX_TEXT, allow_none=True)

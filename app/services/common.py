@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
 
 from app.auth.access import AccessPolicy, Target
-from app.errors import FileNotFound, MissingFields, VersionNotFound
+from app.errors import AccessDenied, FileNotFound, VersionNotFound
 from app.extensions import db
 from app.models import File, FileLock, FileVersion
-from app.schemas.address import Address, parse_address, parse_file_id
+from app.schemas.address import Address, FileRef
 from app.services.context import Caller
 from app.storage.base import ObjectStore
 
@@ -54,25 +53,6 @@ def address_target(address: Address) -> Target:
     return Target(address.bucket, address.bucket_id, address.path)
 
 
-@dataclass(frozen=True)
-class FileRef:
-    """A file named by id or by address (contract §1: commands on existing files accept `file_id`)."""
-
-    file_id: uuid.UUID | None = None
-    address: Address | None = None
-
-
-def parse_file_ref(data: Mapping, *, prefix: str = "", id_field: str = "file_id") -> FileRef:
-    """A `file_id` wins; otherwise the address in either field-name form."""
-    raw_id = data.get(id_field)
-    if raw_id not in (None, ""):
-        return FileRef(file_id=parse_file_id(raw_id))
-    try:
-        return FileRef(address=parse_address(data, prefix=prefix))
-    except MissingFields as exc:
-        raise MissingFields(f"{exc.detail[:-1]} (or {id_field}).", fields=[*exc.context["fields"], id_field]) from None
-
-
 def find_file(ref: FileRef, *, include_deleted: bool = False, for_update: bool = False) -> File | None:
     query = sa.select(File)
     if ref.file_id is not None:
@@ -82,8 +62,8 @@ def find_file(ref: FileRef, *, include_deleted: bool = False, for_update: bool =
         query = query.where(File.bucket_type == a.bucket, File.bucket_id == a.bucket_id, File.logical_path == a.path)
     if not include_deleted:
         query = query.where(File.is_deleted.is_(False))
-    if for_update:
-        query = query.with_for_update(of=File)
+    if for_update:  # the row as it is now, not as this session first read it
+        query = query.with_for_update(of=File).execution_options(populate_existing=True)
     return db.session.scalars(query.order_by(File.created_at.desc())).first()
 
 
@@ -100,8 +80,20 @@ def load_authorized(
     if file is None:
         raise FileNotFound()
     if ref.address is None:
-        policy().require(caller.principal, target_of(file), action)
+        _require_by_id(caller, file, action)
     return file
+
+
+def _require_by_id(caller: Caller, file: File, action: str) -> None:
+    """By `file_id`, a file the caller may not read is 404 like an unknown id (its existence is not revealed)."""
+    try:
+        policy().require(caller.principal, target_of(file), action)
+    except AccessDenied as exc:
+        if action == "read" or not policy().decide(caller.principal, target_of(file), "read").allowed:
+            hidden = FileNotFound()
+            hidden.audit = exc.audit
+            raise hidden from None
+        raise
 
 
 def active_lock(file_id: uuid.UUID) -> FileLock | None:
@@ -173,22 +165,16 @@ def ensure_unlocked(file: File, caller: Caller) -> None:
         )
 
 
-def expiry_seconds(value, *, default: str = "PRESIGN_DEFAULT_EXPIRY") -> int:
+def expiry_seconds(value: int | None, *, default: str = "PRESIGN_DEFAULT_EXPIRY") -> int:
     """Presign expiry from the request within the configured bounds; InvalidExpiry otherwise."""
     from app.errors import InvalidExpiry
 
-    if value in (None, ""):
+    if value is None:
         return setting(default)
     low, high = setting("PRESIGN_MIN_EXPIRY"), setting("PRESIGN_MAX_EXPIRY")
-    try:
-        seconds = int(value)
-        if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
-            raise ValueError
-    except (TypeError, ValueError):
-        raise InvalidExpiry(f"expires_in must be an integer number of seconds between {low} and {high}.") from None
-    if not low <= seconds <= high:
+    if not low <= value <= high:
         raise InvalidExpiry(f"expires_in must be between {low} and {high} seconds.")
-    return seconds
+    return value
 
 
 def drain_deletions(pairs: Iterable[tuple[str, str]] | None = None) -> tuple[int, int]:

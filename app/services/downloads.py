@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-
-import sqlalchemy as sa
 
 from app import observability
 from app.errors import ObjectMissing
 from app.extensions import db
-from app.models import File, FileVersion, VersionStatus
+from app.models import File, FileVersion
+from app.schemas.address import FileRef
+from app.schemas.requests import VersionQuery
 from app.services import audit
-from app.services.common import (
-    FileRef,
-    expiry_seconds,
-    find_version,
-    load_authorized,
-    now,
-    parse_file_ref,
-    physical_bucket,
-    store,
-)
+from app.services.common import expiry_seconds, find_version, load_authorized, now, physical_bucket, store
 from app.services.context import Caller
+from app.services.versions import mark_corrupted
 from app.storage.base import ObjectNotFound, ObjectStream
 
 
@@ -51,10 +42,10 @@ def _resolve(caller: Caller, ref: FileRef, version_number: int | None) -> tuple[
     return file, find_version(file, version_number)
 
 
-def prepare_download(caller: Caller, data: Mapping) -> Download:
-    """The version to stream (current unless `version`). Raises the 400s of §1, AccessDenied, FileNotFound,
-    VersionNotFound. Nothing is read from the object store yet."""
-    file, version = _resolve(caller, parse_file_ref(data), data.get("version"))
+def prepare_download(caller: Caller, query: VersionQuery) -> Download:
+    """The version to stream (current unless `version`). Raises AccessDenied, FileNotFound, VersionNotFound.
+    Nothing is read from the object store yet."""
+    file, version = _resolve(caller, query.ref, query.version)
     download = Download(
         file_id=file.id,
         version_id=version.id,
@@ -95,13 +86,6 @@ def open_download(caller: Caller, download: Download, *, offset: int = 0, length
     return stream
 
 
-def mark_corrupted(version_id: uuid.UUID) -> None:
-    """Flag a version whose object is gone. Does not commit."""
-    db.session.execute(
-        sa.update(FileVersion).where(FileVersion.id == version_id).values(status=VersionStatus.corrupted)
-    )
-
-
 def _record(caller: Caller, download: Download, *, outcome: str = "success", **details) -> None:
     row = audit.record(
         caller,
@@ -116,14 +100,13 @@ def _record(caller: Caller, download: Download, *, outcome: str = "success", **d
     row.file_id, row.version_id = download.file_id, download.version_id
 
 
-def presign_download(caller: Caller, data: Mapping) -> dict:
+def presign_download(caller: Caller, query: VersionQuery) -> dict:
     """A GET URL of the object store forcing `attachment` with the stored name and type.
 
-    Raises the 400s of §1, InvalidExpiry, AccessDenied, FileNotFound, VersionNotFound.
+    Raises InvalidExpiry, AccessDenied, FileNotFound, VersionNotFound.
     """
-    ref = parse_file_ref(data)
-    expires_in = expiry_seconds(data.get("expires_in"))
-    file, version = _resolve(caller, ref, data.get("version"))
+    expires_in = expiry_seconds(query.expires_in)
+    file, version = _resolve(caller, query.ref, query.version)
     url = store().presign_get(
         physical_bucket(file.bucket_type),
         version.object_key,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 import sqlalchemy as sa
 
-from app.errors import ValidationError
 from app.extensions import db
 from app.models import AuditLog, File, FileLock, FileStatus, FileVersion
-from app.schemas.address import parse_address
+from app.schemas.address import FileRef
+from app.schemas.requests import DeleteCommand, ListQuery, MetadataQuery
 from app.services import audit
 from app.services.common import (
     address_target,
@@ -19,7 +18,6 @@ from app.services.common import (
     ensure_unlocked,
     load_authorized,
     now,
-    parse_file_ref,
     physical_bucket,
     policy,
     queue_deletion,
@@ -36,41 +34,45 @@ def _position_of_slash(text):
     return sa.func.instr(text, "/")
 
 
-def list_files(caller: Caller, data: Mapping) -> dict:
+def list_files(caller: Caller, query: ListQuery) -> dict:
     """A page of the files under a folder, ordered by path, with their active locks.
 
     `recursive=false` gives the direct children and the names of the sub-folders. One authorization decision
     (`read` on the bucket address). Raises the 400s of §1, AccessDenied, ProjectServiceUnavailable.
     """
-    address = parse_address(data, folder=True)
+    address = query.folder
     policy().require(caller.principal, address_target(address), "read")
     prefix = f"{address.path}/" if address.path else ""
     conditions = [File.bucket_type == address.bucket, File.bucket_id == address.bucket_id]
     if prefix:
         # substr, not LIKE: `%` and `_` in a folder name are literal and the comparison is case-sensitive everywhere
         conditions.append(sa.func.substr(File.logical_path, 1, len(prefix)) == prefix)
-    if not data.get("include_deleted"):
+    if not query.include_deleted:
         conditions.append(File.is_deleted.is_(False))
-    if data.get("status"):
-        conditions.append(File.status == data["status"])
-    if data.get("category"):
-        conditions.append(File.current_version.has(FileVersion.category == data["category"]))
+    if query.status:
+        conditions.append(File.status == query.status)
+    if query.category:
+        conditions.append(File.current_version.has(FileVersion.category == query.category))
     rest = sa.func.substr(File.logical_path, len(prefix) + 1)
-    recursive = data.get("recursive", True)
-    shown = conditions if recursive else [*conditions, rest.not_like("%/%")]
-    page, limit = data.get("page", 1), data.get("limit", 50)
+    shown = conditions if query.recursive else [*conditions, rest.not_like("%/%")]
+    limit = query.limit
     total = db.session.scalar(sa.select(sa.func.count()).select_from(File).where(*shown))
     files = list(
         db.session.scalars(
-            sa.select(File).where(*shown).order_by(File.logical_path, File.id).offset((page - 1) * limit).limit(limit)
+            sa.select(File).where(*shown).order_by(File.logical_path, File.id).offset(query.offset).limit(limit)
         )
     )
     attach_locks(files)
     result = {
         "files": files,
-        "pagination": {"page": page, "limit": limit, "total_items": total, "total_pages": math.ceil(total / limit)},
+        "pagination": {
+            "page": query.page,
+            "limit": limit,
+            "total_items": total,
+            "total_pages": math.ceil(total / limit),
+        },
     }
-    if not recursive:
+    if not query.recursive:
         result["folders"] = _folders(conditions, rest)
     return result
 
@@ -82,27 +84,27 @@ def _folders(conditions: list, rest) -> list[str]:
     return sorted(db.session.scalars(query))  # code-point order whatever the database's collation
 
 
-def get_metadata(caller: Caller, data: Mapping) -> dict:
+def get_metadata(caller: Caller, query: MetadataQuery) -> dict:
     """The live file, its current version and optionally versions, lock history and audit rows.
 
     Raises the 400s of §1, AccessDenied, FileNotFound (also for a logically deleted file).
     """
-    file = load_authorized(caller, parse_file_ref(data), "read")
+    file = load_authorized(caller, query.ref, "read")
     attach_locks([file])
     result = {"file": file, "current_version": file.current_version}
-    if data.get("include_versions"):
+    if query.include_versions:
         result["versions"] = list(
             db.session.scalars(
                 sa.select(FileVersion).where(FileVersion.file_id == file.id).order_by(FileVersion.version_number.desc())
             )
         )
-    if data.get("include_locks"):
+    if query.include_locks:
         result["locks"] = list(
             db.session.scalars(
                 sa.select(FileLock).where(FileLock.file_id == file.id).order_by(FileLock.created_at.desc())
             )
         )
-    if data.get("include_audit"):
+    if query.include_audit:
         result["audit_logs"] = list(
             db.session.scalars(
                 sa.select(AuditLog)
@@ -114,15 +116,8 @@ def get_metadata(caller: Caller, data: Mapping) -> dict:
     return result
 
 
-def update_metadata(caller: Caller, ref_data: Mapping, changes: Mapping) -> dict:
-    """Replace the tags and/or set the description. Raises the 400s of §1, ValidationError (nothing to update),
-    AccessDenied, FileNotFound, FileLocked."""
-    ref = parse_file_ref(ref_data)
-    updated = {name: changes[name] for name in ("tags", "description") if name in changes}
-    if not updated:
-        raise ValidationError(
-            "Nothing to update: give tags and/or description.", errors={"_schema": ["Give tags and/or description."]}
-        )
+def update_metadata(caller: Caller, ref: FileRef, updated: dict) -> dict:
+    """Replace the tags and/or set the description. Raises AccessDenied, FileNotFound, FileLocked."""
     file = load_authorized(caller, ref, "write", for_update=True)
     ensure_unlocked(file, caller)
     for name, value in updated.items():
@@ -133,14 +128,13 @@ def update_metadata(caller: Caller, ref_data: Mapping, changes: Mapping) -> dict
     return {"file_id": file.id, "updated_fields": updated}
 
 
-def delete_file(caller: Caller, data: Mapping) -> dict:
+def delete_file(caller: Caller, command: DeleteCommand) -> dict:
     """Archive the file (logical), or remove its metadata and, after the commit, every version's object (physical).
 
     A physical delete by `file_id` also purges an already archived file. Objects that cannot be removed now stay
     queued for `flask storage gc`. Raises the 400s of §1, AccessDenied, FileNotFound, FileLocked.
     """
-    ref = parse_file_ref(data)
-    physical = bool(data.get("physical"))
+    ref, physical = command.ref, command.physical
     file = load_authorized(caller, ref, "delete", include_deleted=physical and ref.file_id is not None, for_update=True)
     ensure_unlocked(file, caller)
     file_id = file.id

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -12,7 +11,7 @@ from app.auth.access import Target
 from app.errors import AccessDenied, FileLocked, FileNotLocked, ValidationError
 from app.extensions import db
 from app.models import File, FileLock, LockType
-from app.schemas.address import parse_address
+from app.schemas.requests import LockCommand, LocksQuery, UnlockCommand
 from app.schemas.resources import LockSchema
 from app.services import audit
 from app.services.common import (
@@ -20,7 +19,6 @@ from app.services.common import (
     dialect_insert,
     load_authorized,
     now,
-    parse_file_ref,
     policy,
     setting,
     target_of,
@@ -28,7 +26,7 @@ from app.services.common import (
 from app.services.context import Caller
 
 
-def lock_ttl(value) -> int:
+def lock_ttl(value: int | None) -> int:
     """TTL from the request within LOCK_MIN_TTL..LOCK_MAX_TTL, else LOCK_DEFAULT_TTL; ValidationError outside."""
     if value is None:
         return setting("LOCK_DEFAULT_TTL")
@@ -83,12 +81,12 @@ def acquire(
     return db.session.get(FileLock, lock_id)
 
 
-def lock_file(caller: Caller, data: Mapping) -> dict:
+def lock_file(caller: Caller, command: LockCommand) -> dict:
     """POST /lock: take or renew the lease. Raises FileNotFound, AccessDenied, FileLocked, ValidationError."""
-    ttl = lock_ttl(data.get("expires_in"))
-    file = load_authorized(caller, parse_file_ref(data), "lock", for_update=True)
+    ttl = lock_ttl(command.expires_in)
+    file = load_authorized(caller, command.ref, "lock", for_update=True)
     renewed = active_lock(file.id)
-    lock = acquire(file, caller, ttl=ttl, lock_type=data.get("lock_type") or LockType.edit, reason=data.get("reason"))
+    lock = acquire(file, caller, ttl=ttl, lock_type=command.lock_type, reason=command.reason)
     audit.record(
         caller,
         "lock_renew" if renewed else "lock",
@@ -110,19 +108,19 @@ def release(lock: FileLock, caller: Caller, *, forced: bool, reason: str | None)
     return result.rowcount == 1
 
 
-def unlock_file(caller: Caller, data: Mapping) -> dict:
+def unlock_file(caller: Caller, command: UnlockCommand) -> dict:
     """POST /unlock: release own lock, or force another's with the right (admin, users-bucket owner, project
     owner/admin). Raises FileNotLocked, AccessDenied, FileNotFound. A forced unlock touches no working copy."""
-    file = load_authorized(caller, parse_file_ref(data), "lock")
+    file = load_authorized(caller, command.ref, "lock")
     lock = active_lock(file.id)
     if lock is None:
         raise FileNotLocked()
     forced = lock.locked_by != caller.user_id
-    if forced and not (data.get("force") and policy().can_force_unlock(caller.principal, target_of(file))):
+    if forced and not (command.force and policy().can_force_unlock(caller.principal, target_of(file))):
         exc = AccessDenied(f"The file is locked by {lock.locked_by}; only an administrator can force the unlock.")
         exc.audit = (target_of(file), "unlock")
         raise exc
-    if not release(lock, caller, forced=forced, reason=data.get("reason")):
+    if not release(lock, caller, forced=forced, reason=command.reason):
         raise FileNotLocked()
     audit.record(
         caller,
@@ -130,7 +128,7 @@ def unlock_file(caller: Caller, data: Mapping) -> dict:
         file=file,
         lock_id=str(lock.id),
         original_holder=lock.locked_by,
-        reason=data.get("reason"),
+        reason=command.reason,
     )
     db.session.commit()
     return {
@@ -142,29 +140,27 @@ def unlock_file(caller: Caller, data: Mapping) -> dict:
     }
 
 
-def list_locks(caller: Caller, data: Mapping) -> dict:
+def list_locks(caller: Caller, query: LocksQuery) -> dict:
     """GET /locks: active locks the caller may read, filtered; project access decided with one batch call."""
-    query = (
+    statement = (
         sa.select(FileLock, File)
         .join(File, File.id == FileLock.file_id)
         .where(FileLock.released_at.is_(None), FileLock.expires_at > now(), File.is_deleted.is_(False))
         .order_by(File.bucket_type, File.bucket_id, File.logical_path)
     )
-    if data.get("file_id"):
-        query = query.where(File.id == parse_file_ref(data).file_id)
-    elif data.get("bucket") or data.get("bucket_type"):
-        address = parse_address(data, folder=True)
-        query = query.where(File.bucket_type == address.bucket, File.bucket_id == address.bucket_id)
-        if address.path:
-            prefix = sa.func.substr(File.logical_path, 1, len(address.path) + 1) == address.path + "/"
-            query = query.where(sa.or_(File.logical_path == address.path, prefix))
-    if data.get("mine"):
-        query = query.where(FileLock.locked_by == caller.user_id)
-    rows = db.session.execute(query).all()
+    if query.file_id is not None:
+        statement = statement.where(File.id == query.file_id)
+    elif query.folder is not None:
+        folder = query.folder
+        statement = statement.where(File.bucket_type == folder.bucket, File.bucket_id == folder.bucket_id)
+        if folder.path:
+            prefix = sa.func.substr(File.logical_path, 1, len(folder.path) + 1) == folder.path + "/"
+            statement = statement.where(sa.or_(File.logical_path == folder.path, prefix))
+    if query.mine:
+        statement = statement.where(FileLock.locked_by == caller.user_id)
+    rows = db.session.execute(statement).all()
     targets = [target_of(file) for _, file in rows]
-    readable = _readable(
-        caller, targets, filtered=bool(data.get("file_id") or data.get("bucket") or data.get("bucket_type"))
-    )
+    readable = _readable(caller, targets, filtered=query.file_id is not None or query.folder is not None)
     locks = [_with_address(lock, file) for (lock, file), ok in zip(rows, readable, strict=True) if ok]
     return {"locks": locks, "total": len(locks)}
 

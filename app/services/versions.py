@@ -1,19 +1,42 @@
-"""Check-out copies, versions, commit with conflict detection, approve / reject."""
+"""Versions: writing a new version (the one place), copies, commits with conflict detection, approve / reject.
+
+The state machine (docs/versions.md): a version is `draft` (upload, confirm, copy: it becomes current at once) or
+`pending_validation` (commit); only a pending version of a live file can be decided, once: `validated` (it becomes
+current, unless a newer version that is not rejected or corrupted exists: 409 version_conflict) or `rejected`. Any
+version whose object is found missing becomes `corrupted`. A file's status is derived from its versions by
+`settle_status`, never carried over from an earlier state.
+
+No transaction stays open while bytes move: the checks run and end their transaction, the store copies the bytes to
+a fresh key, then one transaction re-checks what matters and records the version (`fresh_object` removes the object
+when that transaction does not commit).
+"""
 
 from __future__ import annotations
 
+import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
-from app.errors import AccessDenied, FileExists, InvalidState, VersionConflict, VersionNotFound
+from app.errors import (
+    AccessDenied,
+    FileExists,
+    FileNotFound,
+    InvalidState,
+    ObjectMissing,
+    VersionConflict,
+    VersionNotFound,
+)
 from app.extensions import db
 from app.models import File, FileStatus, FileVersion, VersionStatus
-from app.schemas.address import parse_address
-from app.services import audit
+from app.schemas.address import Address, FileRef
+from app.schemas.requests import CommitCommand, CopyCommand, VersionsQuery
+from app.services import audit, content_types
 from app.services.common import (
-    FileRef,
     active_lock,
     address_target,
     ensure_unlocked,
@@ -21,173 +44,341 @@ from app.services.common import (
     load_authorized,
     new_object_key,
     now,
-    parse_file_ref,
     physical_bucket,
     policy,
+    queue_deletion,
     setting,
     store,
     target_of,
 )
 from app.services.context import Caller
 from app.services.locks import acquire, release
-from app.services.uploads import next_version_number, record_version
+from app.storage.base import ObjectNotFound, StorageError
+
+log = logging.getLogger(__name__)
+LIVE_STATUSES = (VersionStatus.draft, VersionStatus.pending_validation, VersionStatus.validated)
 
 
-def _current_version(file: File) -> FileVersion:
-    if file.current_version is None:
-        raise InvalidState("The file has no current version.")
-    return file.current_version
+# ------------------------------------------------------------------------------------------ writing a new version
 
 
-def _copy_object(version: FileVersion, source: File, bucket_type: str, bucket_id: str) -> tuple[str, str]:
-    """Server-side copy of a version's bytes to a fresh key; returns (bucket, key)."""
-    bucket, key = physical_bucket(bucket_type), new_object_key(bucket_id)
-    store().copy(physical_bucket(source.bucket_type), version.object_key, bucket, key)
-    return bucket, key
+@contextmanager
+def fresh_object(bucket: str, key: str) -> Iterator[None]:
+    """Bytes already stored under a fresh key: the block records their metadata and commits, else they are removed.
 
-
-def copy_file(caller: Caller, data: Mapping) -> dict:
-    """POST /copy: copy the source's current version to the target, locking the source in the same transaction.
-
-    Raises FileNotFound, AccessDenied, FileLocked (source held by another), FileExists (target, unless overwrite).
+    When the object cannot be removed now it is queued for `flask storage gc` (and reconcile finds it otherwise).
     """
-    source_ref = parse_file_ref(data, prefix="source_", id_field="source_file_id")
-    target = parse_address(data, prefix="target_")
-    lock_source = data.get("lock_source", True)
-    source = load_authorized(caller, source_ref, "lock" if lock_source else "read", for_update=True)
-    policy().require(caller.principal, address_target(target), "write")
-    version = _current_version(source)
-    existing = find_file(FileRef(address=target))
-    if existing is not None and not data.get("overwrite", False):
-        raise FileExists(f"A file already exists at {target.path}.")
-    lock = None
-    if lock_source:
-        lock = acquire(source, caller, ttl=setting("LOCK_DEFAULT_TTL"))
-        audit.record(
-            caller, "lock", file=source, lock_id=str(lock.id), expires_at=lock.expires_at.isoformat(), via="copy"
-        )
-    else:
-        ensure_unlocked(source, caller)
-    bucket, key = _copy_object(version, source, target.bucket, target.bucket_id)
     try:
-        file, new_version = record_version(
-            caller,
-            target,
-            object_key=key,
-            size=version.size,
-            checksum=version.checksum_sha256,
-            mime_type=version.mime_type,
-            base_version_number=version.version_number,
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        discard_object(bucket, key, "version not recorded")
+        raise
+
+
+def discard_object(bucket: str, key: str, reason: str) -> None:
+    """Remove an object no row references; queue it when the store refuses."""
+    try:
+        store().delete(bucket, key)
+        return
+    except StorageError as exc:
+        log.warning("could not delete %s/%s now (%s): queued", bucket, key, exc)
+    try:
+        queue_deletion(bucket, key, reason)
+        db.session.commit()
+    except Exception:  # the database may be the reason we are here; reconcile reports the orphan
+        db.session.rollback()
+        log.exception("could not queue %s/%s for deletion", bucket, key)
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """A version's bytes as plain values: what the new version row records."""
+
+    key: str
+    size: int
+    checksum: str
+    mime_type: str
+
+
+def record_version(
+    caller: Caller,
+    address: Address,
+    stored: StoredObject,
+    *,
+    base_version_number: int | None = None,
+    description: str | None = None,
+    tags: dict | None = None,
+) -> tuple[File, FileVersion]:
+    """Add a draft version at the address (creating the file when it is new), current at once; raises FileLocked.
+
+    Does not commit: run it inside `fresh_object`.
+    """
+    file = find_file(FileRef(address=address), for_update=True)
+    if file is None:
+        file = File(
+            id=uuid.uuid4(),
+            bucket_type=address.bucket,
+            bucket_id=address.bucket_id,
+            logical_path=address.path,
+            filename=address.filename,
+            owner_id=caller.user_id,
+            status=FileStatus.draft,
+            tags={},
         )
-        file.source_file_id, file.base_version_number = source.id, version.version_number
-        file.tags = dict(source.tags or {})
+        try:
+            with db.session.begin_nested():
+                db.session.add(file)
+        except IntegrityError:  # another request created it first: add to theirs
+            file = find_file(FileRef(address=address), for_update=True)
+    ensure_unlocked(file, caller)
+    version = _new_version(file, caller, next_version_number(file), stored, VersionStatus.draft)
+    version.base_version_number = base_version_number
+    db.session.flush()
+    file.current_version = version
+    if description is not None:
+        file.description = description
+    if tags is not None:
+        file.tags = tags
+    settle_status(file)
+    return file, version
+
+
+def _new_version(file: File, caller: Caller, number: int, stored: StoredObject, status: VersionStatus) -> FileVersion:
+    version = FileVersion(
+        id=uuid.uuid4(),
+        file_id=file.id,
+        version_number=number,
+        object_key=stored.key,
+        size=stored.size,
+        mime_type=stored.mime_type,
+        category=content_types.category(stored.mime_type),
+        checksum_sha256=stored.checksum,
+        status=status,
+        created_by=caller.user_id,
+        created_at=now(),
+    )
+    db.session.add(version)
+    return version
+
+
+def next_version_number(file: File, *, base: int | None = None) -> int | None:
+    """Advance the file's newest version number by one statement; with `base`, only if it is still the newest."""
+    statement = sa.update(File).where(File.id == file.id)
+    if base is not None:
+        statement = statement.where(File.latest_version_number == base)
+    statement = statement.values(latest_version_number=File.latest_version_number + 1)
+    number = db.session.execute(statement.returning(File.latest_version_number)).scalar()
+    if number is not None:
+        db.session.expire(file, ["latest_version_number"])
+    return number
+
+
+def settle_status(file: File) -> None:
+    """Derive the file's status from its versions: archived, pending_validation, validated or draft. No commit."""
+    if file.is_deleted:
+        file.status = FileStatus.archived
+    elif _count(file.id, FileVersion.status == VersionStatus.pending_validation):
+        file.status = FileStatus.pending_validation
+    elif file.current_version is not None and file.current_version.status == VersionStatus.validated:
+        file.status = FileStatus.validated
+    else:
+        file.status = FileStatus.draft
+    file.status_before_pending = None
+    file.updated_at = now()
+
+
+def _count(file_id: uuid.UUID, *conditions) -> int:
+    db.session.flush()
+    return db.session.scalar(sa.select(sa.func.count()).where(FileVersion.file_id == file_id, *conditions))
+
+
+def mark_corrupted(version_id: uuid.UUID) -> None:
+    """Flag a version whose object is gone. Does not commit."""
+    db.session.execute(
+        sa.update(FileVersion).where(FileVersion.id == version_id).values(status=VersionStatus.corrupted)
+    )
+
+
+# ------------------------------------------------------------------------------------------------ copy and commit
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The version whose bytes are copied, captured as plain values before the checks' transaction ends."""
+
+    file_id: uuid.UUID
+    version_id: uuid.UUID
+    version_number: int
+    bucket: str
+    stored: StoredObject
+
+    @classmethod
+    def of(cls, file: File) -> _Source:
+        version = file.current_version
+        if version is None:
+            raise InvalidState("The file has no current version.")
+        stored = StoredObject(version.object_key, version.size, version.checksum_sha256, version.mime_type)
+        return cls(file.id, version.id, version.version_number, physical_bucket(file.bucket_type), stored)
+
+
+def _copy_bytes(source: _Source, bucket_type: str, bucket_id: str) -> tuple[str, StoredObject]:
+    """Server-side copy to a fresh key, outside any transaction; ObjectMissing (version marked corrupted) if gone."""
+    db.session.rollback()  # end the checks' transaction before the store moves bytes
+    bucket, key = physical_bucket(bucket_type), new_object_key(bucket_id)
+    try:
+        store().copy(source.bucket, source.stored.key, bucket, key)
+    except ObjectNotFound:
+        mark_corrupted(source.version_id)
+        db.session.commit()
+        raise ObjectMissing() from None
+    stored = source.stored
+    return bucket, StoredObject(key, stored.size, stored.checksum, stored.mime_type)
+
+
+def _reload_for_update(file_id: uuid.UUID) -> File:
+    """The live file row, locked for this transaction; FileNotFound when it was deleted meanwhile."""
+    file = find_file(FileRef(file_id=file_id), for_update=True)
+    if file is None:
+        raise FileNotFound()
+    return file
+
+
+def copy_file(caller: Caller, command: CopyCommand) -> dict:
+    """POST /copy: copy the source's current version to the target, locking the source (default).
+
+    Raises FileNotFound, AccessDenied, FileLocked (source held by another), FileExists (target, unless overwrite),
+    ObjectMissing, VersionConflict (the source got a new current version while its bytes were copied).
+    """
+    source = load_authorized(caller, command.source, "lock" if command.lock_source else "read")
+    policy().require(caller.principal, address_target(command.target), "write")
+    _target_free(command)
+    ensure_unlocked(source, caller)
+    original = _Source.of(source)
+    bucket, stored = _copy_bytes(original, command.target.bucket, command.target.bucket_id)
+    with fresh_object(bucket, stored.key):
+        source = _reload_for_update(original.file_id)
+        if source.current_version_id != original.version_id:
+            raise VersionConflict("The source got a new version while it was copied; copy again.")
+        _target_free(command)
+        lock = None
+        if command.lock_source:
+            lock = acquire(source, caller, ttl=setting("LOCK_DEFAULT_TTL"))
+            audit.record(
+                caller, "lock", file=source, lock_id=str(lock.id), expires_at=lock.expires_at.isoformat(), via="copy"
+            )
+        else:
+            ensure_unlocked(source, caller)
+        file, version = record_version(
+            caller, command.target, stored, base_version_number=original.version_number, tags=dict(source.tags or {})
+        )
+        file.source_file_id, file.base_version_number = source.id, original.version_number
         audit.record(
             caller,
             "copy",
             file=file,
-            version=new_version,
+            version=version,
             source_file_id=str(source.id),
-            base_version_number=version.version_number,
+            base_version_number=original.version_number,
             lock_id=str(lock.id) if lock else None,
         )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        store().delete(bucket, key)
-        raise
     return {
         "file_id": file.id,
         "source_file_id": source.id,
         "destination_path": file.logical_path,
         "lock_id": lock.id if lock else None,
         "lock_expires_at": lock.expires_at if lock else None,
-        "base_version_number": version.version_number,
+        "base_version_number": original.version_number,
     }
 
 
-def list_versions(caller: Caller, data: Mapping) -> dict:
-    """GET /versions: newest first, filtered by status, paged by limit/offset."""
-    file = load_authorized(caller, parse_file_ref(data), "read")
-    query = sa.select(FileVersion).where(FileVersion.file_id == file.id)
-    if data.get("status"):
-        query = query.where(FileVersion.status == data["status"])
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    versions = db.session.scalars(
-        query.order_by(FileVersion.version_number.desc()).limit(data["limit"]).offset(data["offset"])
-    ).all()
-    return {"file_id": file.id, "versions": versions, "total_count": total}
+def _target_free(command: CopyCommand) -> None:
+    if not command.overwrite and find_file(FileRef(address=command.target)) is not None:
+        raise FileExists(f"A file already exists at {command.target.path}.")
 
 
-def commit_version(caller: Caller, data: Mapping) -> dict:
+def commit_version(caller: Caller, command: CommitCommand) -> dict:
     """POST /versions/commit: the working copy's bytes become a pending version of the target.
 
-    The base must still be the target's newest version, decided by one conditional UPDATE, so of concurrent
-    commits on one base exactly one wins. Raises FileLocked, VersionConflict, FileNotFound, AccessDenied.
+    The base must still be the target's newest version, decided by one conditional UPDATE, so of concurrent commits
+    on one base exactly one wins. Raises FileLocked, VersionConflict, FileNotFound, AccessDenied, ObjectMissing.
     """
-    working = load_authorized(caller, parse_file_ref(data, prefix="source_", id_field="source_file_id"), "read")
-    target_ref = parse_file_ref(data, prefix="target_", id_field="file_id")
-    target = load_authorized(caller, target_ref, "write", for_update=True)  # serializes with lock takers
-    base = data.get("base_version")
+    working = load_authorized(caller, command.source, "read")
+    target = load_authorized(caller, command.target, "write")
+    base = command.base_version
     if base is None:
         base = working.base_version_number if working.base_version_number is not None else target.latest_version_number
-    ensure_unlocked(target, caller)  # a lease broken and re-taken by someone else stops this commit
-    number = next_version_number(target, base=base)
-    if number is None:
-        db.session.rollback()
-        current = db.session.get(File, target.id).latest_version_number
+    ensure_unlocked(target, caller)
+    _check_base(target, base)  # fail before copying bytes when the conflict is already known
+    target_id, bucket_type, bucket_id = target.id, str(target.bucket_type), target.bucket_id
+    source = _Source.of(working)
+    bucket, stored = _copy_bytes(source, bucket_type, bucket_id)
+    with fresh_object(bucket, stored.key):
+        target = _reload_for_update(target_id)  # serializes with lock takers and deciders
+        ensure_unlocked(target, caller)  # a lease broken and re-taken by someone else stops this commit
+        number = next_version_number(target, base=base)
+        if number is None:
+            _check_base(target, base)
+        version = _new_version(target, caller, number, stored, VersionStatus.pending_validation)
+        version.changelog, version.base_version_number = command.message, base
+        settle_status(target)
+        lock = active_lock(target.id)
+        if lock is not None and lock.locked_by == caller.user_id and not command.keep_lock:
+            release(lock, caller, forced=False, reason="committed")
+        audit.record(
+            caller, "commit", file=target, version=version, base_version=base, working_file_id=str(source.file_id)
+        )
+    return {"version_id": version.id, "version_number": number, "status": str(version.status), "file_id": target_id}
+
+
+def _check_base(target: File, base: int) -> None:
+    db.session.refresh(target, ["latest_version_number"])
+    current = target.latest_version_number
+    if current != base:
         raise VersionConflict(
             f"The base version {base} is not the newest; the file is at version {current}.",
             current_version_number=current,
             base_version=base,
         )
-    source_version = _current_version(working)
-    bucket, key = _copy_object(source_version, working, target.bucket_type, target.bucket_id)
-    try:
-        version = FileVersion(
-            id=uuid.uuid4(),
-            file_id=target.id,
-            version_number=number,
-            object_key=key,
-            size=source_version.size,
-            mime_type=source_version.mime_type,
-            category=source_version.category,
-            checksum_sha256=source_version.checksum_sha256,
-            status=VersionStatus.pending_validation,
-            changelog=data.get("message") or data.get("changelog"),
-            base_version_number=base,
-            created_by=caller.user_id,
-            created_at=now(),
-        )
-        db.session.add(version)
-        if target.status != FileStatus.pending_validation:
-            target.status_before_pending = target.status
-        target.status, target.updated_at = FileStatus.pending_validation, now()
-        lock = active_lock(target.id)
-        if lock is not None and lock.locked_by == caller.user_id and not data.get("keep_lock", False):
-            release(lock, caller, forced=False, reason="committed")
-        audit.record(caller, "commit", file=target, version=version, base_version=base, working_file_id=str(working.id))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        store().delete(bucket, key)
-        raise
-    return {"version_id": version.id, "version_number": number, "status": str(version.status), "file_id": target.id}
+
+
+def list_versions(caller: Caller, query: VersionsQuery) -> dict:
+    """GET /versions: newest first, filtered by status, paged by limit/offset."""
+    file = load_authorized(caller, query.ref, "read")
+    statement = sa.select(FileVersion).where(FileVersion.file_id == file.id)
+    if query.status:
+        statement = statement.where(FileVersion.status == query.status)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
+    versions = db.session.scalars(
+        statement.order_by(FileVersion.version_number.desc()).limit(query.limit).offset(query.offset)
+    ).all()
+    return {"file_id": file.id, "versions": versions, "total_count": total}
+
+
+# ------------------------------------------------------------------------------------------------------ decisions
 
 
 def decide_version(caller: Caller, version_id: uuid.UUID, *, approve: bool, comment: str | None) -> dict:
-    """Approve or reject a pending version by one conditional UPDATE: of concurrent decisions exactly one wins.
+    """Approve or reject a pending version of a live file by one conditional UPDATE: of concurrent decisions one wins.
 
-    Raises VersionNotFound, AccessDenied (including an author validating their own version outside their own
-    users bucket), InvalidState (not pending).
+    Raises VersionNotFound, AccessDenied (including an author validating their own version outside their own users
+    bucket), InvalidState (not pending, or the file is deleted), VersionConflict (approving a superseded version).
     """
     version = db.session.get(FileVersion, version_id)
     if version is None:
         raise VersionNotFound()
-    file = version.file
-    policy().require(caller.principal, target_of(file), "validate")
+    policy().require(caller.principal, target_of(version.file), "validate")
+    file = find_file(FileRef(file_id=version.file_id), include_deleted=True, for_update=True)
+    if file.is_deleted:
+        raise InvalidState("The file is deleted: its versions cannot be decided.")
     own_space = str(file.bucket_type) == "users" and file.bucket_id == caller.user_id
     if version.created_by == caller.user_id and not own_space:
         raise AccessDenied("The author of a version may not validate it.")
+    if approve and _count(
+        file.id, FileVersion.version_number > version.version_number, FileVersion.status.in_(LIVE_STATUSES)
+    ):
+        raise VersionConflict("A newer version exists: this one can no longer become current.")
     status = VersionStatus.validated if approve else VersionStatus.rejected
     decided = db.session.execute(
         sa.update(FileVersion)
@@ -200,25 +391,8 @@ def decide_version(caller: Caller, version_id: uuid.UUID, *, approve: bool, comm
     db.session.refresh(version)
     if approve:
         file.current_version = version
-        file.status, file.status_before_pending = FileStatus.validated, None
-    elif not _has_pending(file, version):
-        file.status = file.status_before_pending or FileStatus.draft
-        file.status_before_pending = None
-    file.updated_at = now()
+    settle_status(file)
     audit.record(caller, "approve" if approve else "reject", file=file, version=version, comment=comment)
     db.session.commit()
     data = {"version_id": version.id, "status": str(status), "file_id": file.id}
     return {**data, "is_current": True} if approve else {**data, "rejection_reason": comment}
-
-
-def _has_pending(file: File, decided: FileVersion) -> bool:
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count()).where(
-                FileVersion.file_id == file.id,
-                FileVersion.id != decided.id,
-                FileVersion.status == VersionStatus.pending_validation,
-            )
-        )
-        > 0
-    )

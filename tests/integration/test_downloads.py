@@ -295,11 +295,18 @@ def test_proxy_other_users_bucket_is_403_and_audited(app, client, auth):
     data = upload(client, auth("u1"), content=CONTENT)
     address = {"bucket": "users", "id": "u1", "path": "docs/a.txt"}
     error(client.get("/download/proxy", query_string=address, headers=auth("u2")), 403, "access_denied")
-    error(
-        client.get("/download/proxy", query_string={"file_id": data["file_id"]}, headers=auth("u2")),
-        403,
-        "access_denied",
+    # by file_id, a file the caller may not read is 404 like an unknown id: its existence is not revealed
+    unknown = error(
+        client.get("/download/proxy", query_string={"file_id": str(uuid.uuid4())}, headers=auth("u2")),
+        404,
+        "file_not_found",
     )
+    hidden = error(
+        client.get("/download/proxy", query_string={"file_id": data["file_id"]}, headers=auth("u2")),
+        404,
+        "file_not_found",
+    )
+    assert hidden == unknown
     # by address the refusal comes before the lookup: a missing file is refused the same way
     error(
         client.get("/download/proxy", query_string={**address, "path": "nope.txt"}, headers=auth("u2")),
@@ -477,7 +484,7 @@ def test_presign_errors(app, client, auth, fake_projects):
         "file_not_found",
     )
     error(client.get("/download/presign", query_string=query), 401, "missing_jwt_token")
-    error(client.get("/download/presign", query_string=query, headers=auth("u2")), 403, "access_denied")
+    error(client.get("/download/presign", query_string=query, headers=auth("u2")), 404, "file_not_found")
     assert audit_rows(app, "download_presign") == []
 
 

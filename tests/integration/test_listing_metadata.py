@@ -324,7 +324,7 @@ def test_metadata_errors(app, client, auth, fake_projects):
         "validation_error",
     )
     error(client.get("/metadata", query_string={"file_id": data["file_id"]}), 401, "missing_jwt_token")
-    error(client.get("/metadata", query_string={"file_id": data["file_id"]}, headers=auth("u2")), 403, "access_denied")
+    error(client.get("/metadata", query_string={"file_id": data["file_id"]}, headers=auth("u2")), 404, "file_not_found")
     assert client.delete("/delete", json={"file_id": data["file_id"]}, headers=auth("u1")).status_code == 200
     error(client.get("/metadata", query_string={"file_id": data["file_id"]}, headers=auth("u1")), 404, "file_not_found")
     error(
@@ -427,9 +427,11 @@ def test_patch_metadata_errors(app, client, auth, fake_projects):
     error(patch({"bucket": "nope", "id": "u1", "path": "y"}, {"description": "x"}), 400, "bucket_not_found")
     error(patch({"file_id": str(uuid.uuid4())}, {"description": "x"}), 404, "file_not_found")
     error(patch(ref, {"description": "x"}, headers=None), 401, "missing_jwt_token")
-    error(patch(ref, {"description": "x"}, headers=auth("u2")), 403, "access_denied")
+    error(patch(ref, {"description": "x"}, headers=auth("u2")), 404, "file_not_found")  # by id: hidden
+    address = {"bucket": "users", "id": "u1", "path": "docs/a.txt"}
+    error(patch(address, {"description": "x"}, headers=auth("u2")), 403, "access_denied")
     assert audit_rows(app, "metadata_update") == []
-    assert [r["outcome"] for r in audit_rows(app, "write")] == ["denied"]
+    assert [r["outcome"] for r in audit_rows(app, "write")] == ["denied", "denied"]
     fake_projects.mode = "error500"
     project = {"bucket": "projects", "id": "p1", "path": "a.txt"}
     error(

@@ -10,7 +10,6 @@ import hashlib
 import threading
 import uuid
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -19,7 +18,8 @@ from werkzeug.serving import make_server
 
 from app.clock import ManualClock
 from app.models import AuditLog, File, FileLock, FileVersion, IntentStatus, ObjectDeletion, UploadIntent
-from tests.support.files_api import error
+from tests.support.files_api import error, object_exists
+from tests.support.presigned import confirm, presign, send_post, send_put
 from tests.support.tokens import bearer, make_token
 
 BOUNDARY = "----storage-upload-test-3f9a"
@@ -434,7 +434,7 @@ def test_max_upload_size_is_inclusive(make_app, backend, uid):
 
 def test_max_upload_size_applies_to_the_file_not_the_body(make_app, uid):
     app = make_app("minio", MAX_UPLOAD_SIZE=LIMIT)
-    body = form(address(uid), field("description", "d" * 60_000), file_part(b"f" * LIMIT))
+    body = form(address(uid), field("note", "d" * 60_000), file_part(b"f" * LIMIT))  # an extra field, ignored
     assert len(body) > LIMIT
     response = post_form(app.test_client(), uid, body)
     assert response.status_code == 201, response.get_json()
@@ -692,42 +692,6 @@ def test_a_failed_metadata_commit_removes_the_object(make_app, backend, uid, fai
 # === POST /upload/presign and /upload/confirm ===================================================================
 
 
-def presign(client, user: str, bucket_id: str, path: str = "docs/a.txt", bucket: str = "users", **extra):
-    return client.post(
-        "/upload/presign", json={"bucket": bucket, "id": bucket_id, "path": path, **extra}, headers=bearer(user)
-    )
-
-
-def confirm(client, user: str, upload_id: str):
-    return client.post("/upload/confirm", json={"upload_id": upload_id}, headers=bearer(user))
-
-
-def local_path(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + ("?" + parts.query if parts.query else "")
-
-
-def send_put(client, backend: str, presigned: dict, content: bytes, headers: dict | None = None) -> int:
-    """Upload to a presigned PUT URL: SeaweedFS over HTTP, or the service's own /local-store through the client."""
-    headers = {**presigned["headers"], **(headers or {})}
-    if backend == "minio":
-        return requests.put(presigned["url"], data=content, headers=headers, timeout=30).status_code
-    return client.put(local_path(presigned["url"]), data=content, headers=headers).status_code
-
-
-def send_post(
-    client, backend: str, presigned: dict, content: bytes, filename: str = "a.txt", content_type: str = "text/plain"
-) -> int:
-    """Upload through a presigned POST form policy."""
-    if backend == "minio":
-        files = {"file": (filename, content, content_type)}
-        return requests.post(presigned["url"], data=presigned["fields"], files=files, timeout=30).status_code
-    import io
-
-    data = {**presigned["fields"], "file": (io.BytesIO(content), filename, content_type)}
-    return client.post(local_path(presigned["url"]), data=data, content_type="multipart/form-data").status_code
-
-
 def test_presign_put_upload_and_confirm(make_app, backend, uid):
     app = make_app(backend)
     client = app.test_client()
@@ -748,12 +712,10 @@ def test_presign_put_upload_and_confirm(make_app, backend, uid):
     assert body["status"] == "success" and body["success"] is True
     data = body["data"]
     assert set(data) == UPLOAD_KEYS
-    assert (data["size"], data["checksum_sha256"], data["object_key"], data["version_number"]) == (
-        len(content),
-        sha256(content),
-        presigned["object_key"],
-        1,
-    )
+    assert (data["size"], data["checksum_sha256"], data["version_number"]) == (len(content), sha256(content), 1)
+    # the version has its own copy under a fresh key; the upload's key (still writable by the URL) is gone
+    assert data["object_key"].startswith(f"{uid}/") and data["object_key"] != presigned["object_key"]
+    assert object_exists(app, data["object_key"]) and not object_exists(app, presigned["object_key"])
     assert (data["filename"], data["mime_type"], data["category"]) == ("p.txt", "text/plain", "document")
     [intent] = query_rows(app, UploadIntent, UploadIntent.id == uuid.UUID(presigned["upload_id"]))
     assert intent.status == IntentStatus.confirmed and str(intent.file_id) == data["file_id"]
@@ -855,8 +817,8 @@ def test_confirm_declared_size_mismatch_queues_the_object_for_deletion(make_app,
     assert send_put(client, backend, presigned, b"123456") in (200, 204)
     body = error(confirm(client, uid, presigned["upload_id"]), 400, "validation_error")
     assert "size" in body["errors"]
-    deletions = query_rows(app, ObjectDeletion, ObjectDeletion.object_key == presigned["object_key"])
-    assert [(d.bucket, d.object_key) for d in deletions] == [("users", presigned["object_key"])]
+    assert not object_exists(app, presigned["object_key"])  # queued, then deleted once the rejection committed
+    assert query_rows(app, ObjectDeletion, ObjectDeletion.object_key == presigned["object_key"]) == []
     assert files_of(app, uid) == []
     [intent] = query_rows(app, UploadIntent, UploadIntent.id == uuid.UUID(presigned["upload_id"]))
     assert intent.status == IntentStatus.failed
@@ -869,7 +831,8 @@ def test_confirm_checksum_mismatch(make_app, backend, uid):
     presigned = presign(client, uid, uid, checksum_sha256=sha256(b"expected")).get_json()
     assert send_put(client, backend, presigned, b"something else") in (200, 204)
     assert "checksum_sha256" in error(confirm(client, uid, presigned["upload_id"]), 400, "validation_error")["errors"]
-    assert query_rows(app, ObjectDeletion, ObjectDeletion.object_key == presigned["object_key"]) != []
+    assert not object_exists(app, presigned["object_key"])
+    assert objects(app, uid) == []  # nor the copy the checksum was computed on
     assert files_of(app, uid) == []
 
 
@@ -882,7 +845,7 @@ def test_confirm_over_the_upload_limit(make_app, backend, uid):
     if backend == "minio":  # a presigned S3 PUT takes whatever is sent: confirm must catch it
         assert status == 200
         error(response, 413, "payload_too_large")
-        assert query_rows(app, ObjectDeletion, ObjectDeletion.object_key == presigned["object_key"]) != []
+        assert not object_exists(app, presigned["object_key"])
     else:  # the local store's PUT endpoint enforces the limit itself
         assert status == 413
         error(response, 409, "invalid_state")
@@ -899,13 +862,16 @@ def test_confirm_before_anything_was_uploaded_is_409(make_app, backend, uid):
     assert confirm(client, uid, presigned["upload_id"]).status_code == 201
 
 
-def test_confirming_twice_is_409(make_app, backend, uid):
+def test_confirming_twice_answers_the_same_version(make_app, backend, uid):
+    # idempotent: a read or the worker may have completed the upload before its client confirms it
     app = make_app(backend)
     client = app.test_client()
     presigned = presign(client, uid, uid).get_json()
     assert send_put(client, backend, presigned, b"once") in (200, 204)
-    assert confirm(client, uid, presigned["upload_id"]).status_code == 201
-    error(confirm(client, uid, presigned["upload_id"]), 409, "invalid_state")
+    first = confirm(client, uid, presigned["upload_id"])
+    assert first.status_code == 201
+    again = confirm(client, uid, presigned["upload_id"])
+    assert again.status_code == 201 and again.get_json()["data"] == first.get_json()["data"]
     assert len(versions_of(app, uid)) == 1
 
 
@@ -932,7 +898,7 @@ def test_confirm_of_a_disallowed_type_is_415(make_app, backend, uid):
     presigned = presign(client, uid, uid, "a.txt").get_json()
     assert send_put(client, backend, presigned, b"not an image") in (200, 204)
     error(confirm(client, uid, presigned["upload_id"]), 415, "unsupported_media_type")
-    assert query_rows(app, ObjectDeletion, ObjectDeletion.object_key == presigned["object_key"]) != []
+    assert not object_exists(app, presigned["object_key"]) and objects(app, uid) == []
     assert files_of(app, uid) == []
 
 

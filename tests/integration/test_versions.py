@@ -332,14 +332,14 @@ def test_deciding_an_unknown_version(client, auth, spec):
 
 @pytest.fixture
 def history(client, auth, spec):
-    """Versions 1-2 uploaded (draft), 3 approved, 4 rejected, 5 pending."""
+    """Versions 1-2 uploaded (draft), 3 approved, 4 rejected, 5 pending (each decided before the next commit)."""
     proxy_upload(client, auth("o1"), SPEC, b"v2")
     ids = {}
-    for number in (3, 4, 5):
+    for number, decide in ((3, approve), (4, reject), (5, None)):
         proxy_upload(client, auth("u2"), WORK, f"v{number}".encode())
         ids[number] = commit(client, auth("u2"), message=f"v{number}", base_version=number - 1)["data"]["version_id"]
-    approve(client, auth("v1"), ids[3])
-    reject(client, auth("v1"), ids[4])
+        if decide is not None:
+            decide(client, auth("v1"), ids[number])
     return ids
 
 
