@@ -105,6 +105,8 @@ class Config:
         self.PROJECT_SERVICE_MAX_CONCURRENCY = _int("PROJECT_SERVICE_MAX_CONCURRENCY", 4)
 
         self.MAX_UPLOAD_SIZE = _int("MAX_UPLOAD_SIZE", 5 * 1024**3)
+        # Largest request body other than a multipart upload (JSON commands), bytes: 413 above it.
+        self.MAX_JSON_BODY = _int("MAX_JSON_BODY", 1024 * 1024)
         self.ALLOWED_MIME_TYPES = _list("ALLOWED_MIME_TYPES", "")
         self.PRESIGN_DEFAULT_EXPIRY = _int("PRESIGN_DEFAULT_EXPIRY", 3600)
         self.PRESIGN_MIN_EXPIRY = _int("PRESIGN_MIN_EXPIRY", 60)

@@ -1,21 +1,28 @@
 """A streaming multipart/form-data reader: fields as small strings, the file part as a readable stream.
 
-Nothing reads the whole body into memory: the file part is handed out chunk by chunk as it arrives.
+Nothing reads the whole body into memory: the file part is handed out chunk by chunk as it arrives. With a
+`max_file_size`, nothing reads much more of the body than that file size plus the fields: a file part spooled to
+disk (because address fields come after it) stops one read past the limit, and the body as a whole is bounded, so
+a huge body is answered with 413 without being read to its end.
 """
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from typing import BinaryIO
 
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.sansio.multipart import NEED_DATA, SEARCH_EXTRA_LENGTH, Data, Epilogue, Field, File, MultipartDecoder
 
+from app.errors import AppError, PayloadTooLarge, ValidationError
+from app.services.content_types import parse_media_type
+
 READ_SIZE = 1024 * 1024
 MAX_FIELD_BYTES = 64 * 1024
 MAX_FIELDS = 100
 SPOOL_MEMORY = 1024 * 1024
+# What a form may hold besides its file: the fields, their part headers and the boundaries, with room to spare.
+FORM_OVERHEAD = MAX_FIELDS * (MAX_FIELD_BYTES + 1024) + 2 * READ_SIZE
 
 
 class _Decoder(MultipartDecoder):
@@ -59,12 +66,21 @@ class FilePart:
 
 
 class SpooledPart:
-    """A file part already read into a temporary file (bounded memory), with the same interface."""
+    """A file part already read into a temporary file (bounded memory and disk), with the same interface."""
 
-    def __init__(self, part: FilePart) -> None:
+    def __init__(self, part: FilePart, max_size: int | None = None) -> None:
         self.name, self.filename, self.content_type = part.name, part.filename, part.content_type
         self._file: BinaryIO = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115 - closed by close()
-        shutil.copyfileobj(part, self._file, READ_SIZE)
+        try:
+            size = 0
+            while chunk := part.read(READ_SIZE):
+                size += len(chunk)
+                if max_size is not None and size > max_size:
+                    raise PayloadTooLarge(f"The file exceeds the limit of {max_size} bytes.")
+                self._file.write(chunk)
+        except BaseException:
+            self._file.close()
+            raise
         self._file.seek(0)
 
     def read(self, size: int = -1) -> bytes:
@@ -77,15 +93,26 @@ class SpooledPart:
 class StreamingForm:
     """Reads fields up to the first file part; the file part streams; the rest can be read after it."""
 
-    def __init__(self, stream: BinaryIO, boundary: bytes) -> None:
+    def __init__(
+        self, stream: BinaryIO, boundary: bytes, *, max_file_size: int | None = None, content_length: int | None = None
+    ) -> None:
+        """Read the fields before the first file part; raise PayloadTooLarge for a body that cannot fit the limit."""
         self.stream = stream
+        self.max_file_size = max_file_size
+        self.max_body = None if max_file_size is None else max_file_size + FORM_OVERHEAD
+        if self.max_body is not None and content_length is not None and content_length > self.max_body:
+            raise self._too_large()
         # The buffer never holds more than one read plus one field: a body with no boundary cannot grow it.
         self.decoder = _Decoder(boundary, max_form_memory_size=READ_SIZE + MAX_FIELD_BYTES, max_parts=MAX_FIELDS + 1)
         self.fields: dict[str, str] = {}
         self.file: FilePart | SpooledPart | None = None
+        self.bytes_read = 0
         self._eof = False
         self._complete = False
         self._read_fields()
+
+    def _too_large(self) -> PayloadTooLarge:
+        return PayloadTooLarge(f"The file exceeds the limit of {self.max_file_size} bytes.")
 
     def _next_event(self):
         while True:
@@ -97,10 +124,13 @@ class StreamingForm:
                     raise MalformedForm("the body ended before the form did")
                 chunk = self.stream.read(READ_SIZE)
                 self._eof = not chunk
+                self.bytes_read += len(chunk)
+                if self.max_body is not None and self.bytes_read > self.max_body:
+                    raise self._too_large()  # e.g. more file parts after the first, which are skipped
                 self.decoder.receive_data(chunk or None)
             except RequestEntityTooLarge:
                 raise MalformedForm("too many parts, or part headers too large") from None
-            except MalformedForm:
+            except (MalformedForm, AppError):
                 raise
             except ValueError as exc:
                 raise MalformedForm(str(exc)) from None
@@ -116,7 +146,7 @@ class StreamingForm:
                 if self.file is not None:  # only the first file part counts; later ones are skipped
                     self._skip_data()
                     continue
-                self.file = FilePart(self, event.name, event.filename, event.headers.get("content-type"))
+                self.file = FilePart(self, event.name, event.filename, _media_type(event.headers.get("content-type")))
                 return
             if isinstance(event, Field):
                 self._read_field(event.name)
@@ -132,7 +162,7 @@ class StreamingForm:
                 raise MalformedForm(f"form field {name[:64]!r} is larger than {MAX_FIELD_BYTES} bytes")
         if len(self.fields) >= MAX_FIELDS:
             raise MalformedForm("too many form fields")
-        self.fields.setdefault(name, value.decode("utf-8", "replace"))
+        self.fields.setdefault(name, _text(name, bytes(value)))
 
     def _skip_data(self) -> None:
         more = True
@@ -147,9 +177,12 @@ class StreamingForm:
         return self.fields
 
     def spool(self) -> None:
-        """Read the file part into a temporary file so the fields after it become known."""
+        """Read the file part into a temporary file so the fields after it become known.
+
+        Raises PayloadTooLarge as soon as the part exceeds `max_file_size`, without reading the rest of the body.
+        """
         if isinstance(self.file, FilePart):
-            self.file = SpooledPart(self.file)
+            self.file = SpooledPart(self.file, self.max_file_size)
             self._read_fields_after_file()
 
     def _read_fields_after_file(self) -> None:
@@ -160,3 +193,28 @@ class StreamingForm:
     def close(self) -> None:
         if isinstance(self.file, SpooledPart):
             self.file.close()
+
+
+def _text(name: str, value: bytes) -> str:
+    """A field's value as text: UTF-8 without NUL (werkzeug's "replace" would make different bytes one name)."""
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:
+        problem = "is not valid UTF-8" if text is None else "contains a NUL character"
+        raise ValidationError(f"The form field {name[:64]!r} {problem}.", errors={name[:64]: [f"The value {problem}."]})
+    return text
+
+
+def _media_type(declared: str | None) -> str | None:
+    """The file part's declared Content-Type as a bare RFC 6838 type/subtype (ValidationError if it is not one)."""
+    if declared is None or not declared.strip():
+        return None
+    try:
+        return parse_media_type(declared.strip())
+    except ValidationError:
+        raise ValidationError(
+            "The file part's Content-Type is not a media type.",
+            errors={"file": ["The part's Content-Type must be an RFC 6838 type/subtype."]},
+        ) from None

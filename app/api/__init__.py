@@ -1,9 +1,11 @@
 """HTTP layer: one flask-smorest Blueprint per resource family."""
 
 from app.api import collaboration, downloads, files, uploads
+from app.api.limits import check_request
 from app.api.security import authenticate
 
 API_BLUEPRINTS = [uploads.blp, collaboration.blp, downloads.blp, files.blp]
 
 for _blueprint in API_BLUEPRINTS:
+    _blueprint.before_request(check_request)  # bounded, well-formed input first: before authentication
     _blueprint.before_request(authenticate)

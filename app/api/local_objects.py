@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app.api.limits import empty_suffix_range
 from app.errors import AccessDenied, NoFile, NotFound, PayloadTooLarge, RangeNotSatisfiable
 from app.storage.base import InvalidKey, InvalidSignature, ObjectNotFound, ObjectTooLarge
 from app.storage.local_store import LocalStore
@@ -44,6 +45,8 @@ def download(bucket: str, key: str) -> Response:
         content_type, disposition = store.verify_get(bucket, key, request.args)
         size = store.stat(bucket, key).size
     start, stop, status = 0, size, 200
+    if empty_suffix_range(request.headers.get("Range")):
+        raise RangeNotSatisfiable(headers={"Content-Range": f"bytes */{size}"})
     if request.range is not None:
         span = request.range.range_for_length(size)
         if span is not None:

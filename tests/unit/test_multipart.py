@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.multipart import MAX_FIELD_BYTES, MAX_FIELDS, MalformedForm, SpooledPart, StreamingForm
+from app.errors import PayloadTooLarge, ValidationError
+from app.multipart import FORM_OVERHEAD, MAX_FIELD_BYTES, MAX_FIELDS, MalformedForm, SpooledPart, StreamingForm
 
 BOUNDARY = b"----test-boundary-7MA4YWxkTrZu0gW"
 MiB = 1024 * 1024
@@ -202,7 +203,7 @@ TRICKY = st.binary(max_size=3000) | st.lists(
     max_size=200,
 ).map(b"".join)
 FIELD_NAMES = st.text("abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12)
-FIELD_VALUES = st.text(st.characters(blacklist_categories=["Cs"]), max_size=200)
+FIELD_VALUES = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=200)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -439,3 +440,123 @@ def test_a_body_that_never_reaches_a_part_is_refused_without_buffering_it(body):
     finally:
         tracemalloc.stop()
     assert peak <= 8 * MiB, f"peak traced memory {peak / MiB:.1f} MiB on a {LARGE // MiB} MiB body without parts"
+
+
+# --- bounded by the upload limit (contract §9) -------------------------------------------------------------------
+
+LIMIT = 2 * MiB
+
+
+def endless_file(*, before: bytes = b"", total: int = 300 * MiB) -> PieceReader:
+    """A body of `total` bytes: `before`, then a file part that never ends within it."""
+    head = before + file_head()
+
+    def pieces():
+        yield head
+        left = total - len(head)
+        while left > 0:
+            yield b"x" * min(256 * 1024, left)
+            left -= 256 * 1024
+
+    return PieceReader(pieces())
+
+
+def test_spooling_stops_one_read_past_the_limit():
+    reader = endless_file()
+    form = StreamingForm(reader, BOUNDARY, max_file_size=LIMIT)
+    with pytest.raises(PayloadTooLarge):
+        form.spool()
+    form.close()
+    assert reader.bytes_read <= LIMIT + 2 * MiB
+
+
+def test_a_spooled_file_exactly_at_the_limit_is_kept():
+    data = b"q" * LIMIT
+    form = StreamingForm(io.BytesIO(form_of(file_part(data), field("bucket", "users"))), BOUNDARY, max_file_size=LIMIT)
+    form.spool()
+    try:
+        assert form.fields == {"bucket": "users"}
+        assert read_all(form.file) == data
+    finally:
+        form.close()
+
+
+def test_a_content_length_over_what_can_fit_is_refused_before_reading():
+    reader = endless_file()
+    with pytest.raises(PayloadTooLarge):
+        StreamingForm(reader, BOUNDARY, max_file_size=LIMIT, content_length=LIMIT + FORM_OVERHEAD + 1)
+    assert reader.bytes_read == 0
+
+
+def test_a_content_length_that_can_fit_is_read():
+    body = form_of(field("bucket", "users"), file_part(b"abc"))
+    form = StreamingForm(io.BytesIO(body), BOUNDARY, max_file_size=LIMIT, content_length=LIMIT + FORM_OVERHEAD)
+    assert read_all(form.file) == b"abc"
+
+
+def test_skipped_file_parts_cannot_make_the_body_unbounded():
+    """Only the first file part counts; the later ones are skipped, but the body as a whole stays bounded."""
+    first = field("bucket", "users") + file_part(b"small")
+    reader = endless_file(before=first)
+    form = StreamingForm(reader, BOUNDARY, max_file_size=LIMIT)
+    assert read_all(form.file) == b"small"
+    with pytest.raises(PayloadTooLarge):
+        form.finish()
+    assert reader.bytes_read <= LIMIT + FORM_OVERHEAD + 2 * MiB
+
+
+def test_without_a_limit_nothing_changes():
+    data = b"z" * (3 * MiB)
+    form = StreamingForm(io.BytesIO(form_of(file_part(data), field("a", "1"))), BOUNDARY)
+    form.spool()
+    try:
+        assert read_all(form.file) == data
+    finally:
+        form.close()
+
+
+# --- field values are UTF-8 text without NUL (contract §9) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [b"a\x00b", b"\x00", b"caf\xe9", b"\xff\xfe", b"\xed\xa0\x80", b"docs/\xc3"])
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_field_with_nul_or_invalid_utf8_is_a_validation_error(value, where):
+    parts = (
+        [field("path", value), file_part(b"data")] if where == "before" else [file_part(b"data"), field("path", value)]
+    )
+    with pytest.raises(ValidationError) as raised:
+        form = StreamingForm(io.BytesIO(form_of(*parts)), BOUNDARY)
+        read_all(form.file)
+        form.finish()
+    assert raised.value.status == 400 and "path" in raised.value.context["errors"]
+
+
+def test_utf8_field_values_are_kept_exactly():
+    value = "résumé 日本 😀 \u202e"
+    form = StreamingForm(io.BytesIO(form_of(field("description", value), file_part(b"d"))), BOUNDARY)
+    assert form.fields == {"description": value}
+
+
+# --- the file part's declared type (contract §9) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        ("text/plain", "text/plain"),
+        ("Text/Plain; charset=UTF-8", "text/plain"),
+        ("application/vnd.ms-excel", "application/vnd.ms-excel"),
+        (None, None),
+    ],
+)
+def test_the_file_part_type_is_a_bare_media_type(declared, expected):
+    form = StreamingForm(io.BytesIO(form_of(file_part(b"d", content_type=declared))), BOUNDARY)
+    assert form.file.content_type == expected
+
+
+@pytest.mark.parametrize("declared", ["text", "text/*", "a b/c", "x/" + "y" * 300, "text/plain; charset", "t\xe9xt/a"])
+def test_a_file_part_type_that_is_not_a_media_type_is_a_validation_error(declared):
+    head = file_head(content_type=None)[:-2] + b"Content-Type: " + declared.encode() + b"\r\n\r\n"
+    with pytest.raises(ValidationError) as raised:
+        StreamingForm(io.BytesIO(form_of(head + b"d\r\n")), BOUNDARY)
+    assert "file" in raised.value.context["errors"]
