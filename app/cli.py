@@ -30,6 +30,39 @@ def _echo_gc(report) -> None:
     click.echo(f"failed aborts (found again next run): {report.failed_aborts}")
 
 
+@storage.command("worker")
+@click.option(
+    "--max-iterations",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stop after this many passes (default: run until SIGTERM or SIGINT).",
+)
+def worker(max_iterations):
+    """Complete presigned uploads nobody confirmed and collect garbage, every WORKER_INTERVAL seconds."""
+    import signal
+    import threading
+
+    from app.services.maintenance import run_worker
+
+    stop = threading.Event()
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():  # signals reach only the main thread
+        for number in (signal.SIGTERM, signal.SIGINT):
+            handlers[number] = signal.signal(number, lambda *_: stop.set())  # finish the step, then stop
+
+    def report(number, completion, garbage):
+        outcomes = ", ".join(f"{outcome}: {count}" for outcome, count in completion.outcomes.items())
+        click.echo(f"pass {number}: uploads {outcomes}")
+        _echo_gc(garbage)
+
+    try:
+        passes = run_worker(max_iterations=max_iterations, stop=stop, on_pass=report)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    click.echo(f"worker stopped after {passes} passes")
+
+
 @storage.command("reconcile")
 @click.option(
     "--fix",

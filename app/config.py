@@ -115,6 +115,8 @@ class Config:
         self.LOCK_MIN_TTL = _int("LOCK_MIN_TTL", 60)
         self.LOCK_MAX_TTL = _int("LOCK_MAX_TTL", 7 * 24 * 3600)
         self.RECONCILE_GRACE_SECONDS = _int("RECONCILE_GRACE_SECONDS", 3600)
+        # `flask storage worker` (completes unconfirmed presigned uploads, runs gc): seconds between its polls
+        self.WORKER_INTERVAL = _float("WORKER_INTERVAL", 10.0)
         # Per-user cap on concurrent proxy transfers, per worker process (contract §9)
         self.MAX_CONCURRENT_TRANSFERS_PER_USER = _int("MAX_CONCURRENT_TRANSFERS_PER_USER", 4)
 

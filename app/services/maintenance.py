@@ -3,7 +3,11 @@ reconcile metadata with the store."""
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -22,6 +26,8 @@ from app.models import (
 from app.services import audit
 from app.services.common import drain_deletions, now, physical_bucket, queue_deletion, setting, store
 from app.storage.base import IncompleteUpload, ObjectNotFound, StorageError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -223,3 +229,40 @@ def _fix(report: ReconcileReport) -> None:
         queue_deletion(drift.bucket, drift.object_key, "reconcile: orphan object")
     db.session.commit()
     drain_deletions((d.bucket, d.object_key) for d in report.orphan_objects)
+
+
+# ---------------------------------------------------------------------------------------------------- the worker
+
+
+def run_worker(
+    *,
+    max_iterations: int | None = None,
+    stop: threading.Event | None = None,
+    on_pass: Callable[[int, object, GcReport], None] | None = None,
+) -> int:
+    """`flask storage worker`: each pass completes presigned uploads whose object arrived, then does what `gc` does.
+
+    Passes start at most every WORKER_INTERVAL seconds, until `stop` is set or `max_iterations` passes ran (returns
+    how many). A failing pass (database or store unreachable) is logged and the next one tries again. Several
+    workers may run at once: they claim different intents (SKIP LOCKED) and gc's steps tolerate each other.
+    """
+    from app.services.intents import complete_waiting
+
+    stop = stop or threading.Event()
+    passes = 0
+    while not stop.is_set():
+        started = time.monotonic()
+        try:
+            completion = complete_waiting()
+            garbage = collect_garbage()
+        except Exception:
+            db.session.rollback()
+            log.exception("worker pass failed; retrying after WORKER_INTERVAL")
+        else:
+            if on_pass is not None:
+                on_pass(passes + 1, completion, garbage)
+        passes += 1
+        if max_iterations is not None and passes >= max_iterations:
+            break
+        stop.wait(max(0.0, setting("WORKER_INTERVAL") - (time.monotonic() - started)))
+    return passes

@@ -44,6 +44,9 @@ class SeaweedServer:
     region: str
     process: subprocess.Popen = field(repr=False)
     log_path: Path = field(repr=False)
+    # What `restart()` runs again: the same ports, credentials and data directory.
+    command: list[str] = field(default_factory=list, repr=False)
+    env: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def url(self) -> str:
@@ -59,6 +62,22 @@ class SeaweedServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: no clean shutdown, whatever was in flight is cut."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+    def restart(self, timeout: float = 30.0) -> None:
+        """Stop it if it runs (SIGKILL), then start it again on its data; SeaweedStartError if not ready in time."""
+        self.kill()
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                self.command, cwd=self.log_path.parent, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+        _wait_ready(self, timeout)
 
     def __enter__(self) -> SeaweedServer:
         return self
@@ -144,13 +163,19 @@ def start_seaweed(workdir: Path, *, region: str = "us-east-1", timeout: float = 
         process = subprocess.Popen(
             command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
-    server = SeaweedServer(f"127.0.0.1:{ports['s3.port']}", access_key, secret_key, region, process, log_path)
+    server = SeaweedServer(
+        f"127.0.0.1:{ports['s3.port']}", access_key, secret_key, region, process, log_path, command, env
+    )
     atexit.register(server.stop)
-    deadline = time.monotonic() + timeout
+    _wait_ready(server, timeout)
+    return server
+
+
+def _wait_ready(server: SeaweedServer, timeout: float) -> None:
+    process, deadline = server.process, time.monotonic() + timeout
     while not _answers(server.url + "/"):
         if process.poll() is not None or time.monotonic() > deadline:
             state = f"exited with {process.returncode}" if process.poll() is not None else f"not ready in {timeout}s"
             server.stop()
-            raise SeaweedStartError(f"weed mini {state}; log {log_path}:\n{_log_tail(log_path)}")
+            raise SeaweedStartError(f"weed mini {state}; log {server.log_path}:\n{_log_tail(server.log_path)}")
         time.sleep(0.1)
-    return server
