@@ -9,10 +9,27 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app import observability
-from app.errors import AppError, DatabaseUnavailable, InternalError, StoreUnreachable, ValidationError
+from app.errors import (
+    AccessDenied,
+    AppError,
+    DatabaseUnavailable,
+    InternalError,
+    ObjectMissing,
+    PayloadTooLarge,
+    StoreUnreachable,
+    ValidationError,
+)
 from app.multipart import MalformedForm
 from app.services import audit
-from app.storage.base import StorageUnavailable
+from app.storage.base import (
+    IntegrityMismatch,
+    InvalidKey,
+    InvalidSignature,
+    ObjectNotFound,
+    ObjectTooLarge,
+    StorageError,
+    StorageUnavailable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -65,13 +82,25 @@ def handle_http_exception(error: HTTPException):
     return response
 
 
+# Every object-store error a service lets through has a documented answer (the stores' own words stay in the log).
+STORAGE_ERRORS = {
+    ObjectNotFound: ObjectMissing,
+    ObjectTooLarge: PayloadTooLarge,
+    IntegrityMismatch: StoreUnreachable,  # a digest the store refused in transit: retryable, like an outage
+    InvalidKey: ValidationError,
+    InvalidSignature: AccessDenied,
+    StorageUnavailable: StoreUnreachable,
+}
+
+
 def handle_unexpected(error: Exception):
     if isinstance(error, OperationalError):
         log.error("database unavailable: %s", error.__class__.__name__)
         return error_response(DatabaseUnavailable())
-    if isinstance(error, StorageUnavailable):
-        log.error("object store unavailable: %s", error)
-        return error_response(StoreUnreachable())
+    if isinstance(error, StorageError):
+        log.error("object store error: %s: %s", type(error).__name__, error)
+        answer = next((a for kind, a in STORAGE_ERRORS.items() if isinstance(error, kind)), StoreUnreachable)
+        return error_response(answer())
     log.exception("unhandled error (request id %s)", g.get("request_id"))
     return error_response(InternalError(f"An internal error occurred (request id {g.get('request_id')})."))
 
