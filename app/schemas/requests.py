@@ -57,7 +57,8 @@ def address_fields(prefix: str = "", *, folder: bool = False) -> dict[str, field
     what = "folder prefix" if folder else "path"
 
     def bucket(alias: str) -> fields.String:
-        return fields.String(validate=BucketChoice(), metadata={"description": f"{side}bucket ({alias})"})
+        description = f"{side}bucket: users, companies or projects ({alias})"
+        return fields.String(validate=BucketChoice(), metadata={"description": description})
 
     def bucket_id(alias: str) -> fields.String:
         return fields.String(

@@ -98,4 +98,22 @@ class ErrorSchema(Schema):
     status = fields.String(dump_default="error")
     message = fields.String(metadata={"description": "Machine-readable error code"})
     detail = fields.String(metadata={"description": "Human-readable sentence"})
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    # Context some codes add (contract §4); every key an error body can carry is listed, so clients can rely on it.
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        metadata={
+            "description": "validation_error: field → list of messages (an object of that shape for nested data)"
+        },
+    )
+    missing = fields.List(
+        fields.String(), data_key="fields", metadata={"description": "missing_fields: the names of the missing fields"}
+    )
+    lock = fields.Nested(LockSchema, metadata={"description": "file_locked: the lock in the way (holder, expiry)"})
+    current_version_number = fields.Integer(
+        allow_none=True, metadata={"description": "version_conflict: the file's newest version"}
+    )
+    base_version = fields.Integer(
+        allow_none=True, metadata={"description": "version_conflict: the version the commit was based on"}
+    )
+    size = fields.Integer(metadata={"description": "range_not_satisfiable: the object's size in bytes"})
