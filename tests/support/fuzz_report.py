@@ -71,7 +71,8 @@ class FuzzReport:
 
     def __init__(self, spec: dict, operations: list[str], log_path: str | None = None) -> None:
         self.log = open(log_path, "w", encoding="utf-8") if log_path else None  # noqa: SIM115 (kept for the run)
-        self.error_schema = jsonschema_rs.Draft4Validator(spec["components"]["schemas"]["Error"])
+        document = {"$ref": "#/components/schemas/Error", "components": _json_schema(spec["components"])}
+        self.error_schema = jsonschema_rs.Draft4Validator(document)
         self.tallies: dict[str, Tally] = {label: Tally() for label in operations}
         self.findings: list[Finding] = []
         self.links: Counter = Counter()
@@ -172,6 +173,20 @@ class FuzzReport:
 
     def problems(self, kinds: tuple[str, ...]) -> list[Finding]:
         return [finding for finding in self.findings if finding.kind in kinds]
+
+
+def _json_schema(node):
+    """OpenAPI 3.0 schema objects as JSON Schema: `nullable: true` becomes an allowed null."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _json_schema(value) for key, value in node.items() if key != "nullable"}
+    if not node.get("nullable"):
+        return converted
+    if isinstance(converted.get("type"), str) and "enum" not in converted:
+        return {**converted, "type": [converted["type"], "null"]}
+    return {"anyOf": [converted, {"type": "null"}]}
 
 
 def _text(response) -> str:

@@ -24,6 +24,7 @@ import requests
 from tests.support.tokens import bearer
 
 USER, COMPANY = "u1", "c1"
+OTHER_USER = "u2"  # holds locks on some seeded project files, so u1 meets file_locked and forced-unlock refusals
 # (bucket, bucket id) pairs user u1 may write: their own, their company's and projects the fake service allows.
 OWNED = (("users", USER), ("companies", COMPANY), ("projects", "p1"), ("projects", "p-2_x"))
 FILE_NAMES = ("notes.txt", "Résumé 2024.txt", "日本語 ファイル.txt", "data.json", "a b (1).txt", "report.final.v2.txt")
@@ -169,6 +170,11 @@ class FuzzWorld:
             for name in ("seed/notes.txt", "seed/sub/data.json", "seed/Résumé 2024.txt"):
                 self.upload(bucket, bucket_id, name)
                 self.stable.append(self.upload(bucket, bucket_id, name, f"second version of {name}\n".encode()))
+        for name in ("seed/locked/a.txt", "seed/locked/b.txt"):
+            file = self.upload("projects", "p1", name)
+            answer = self.client.post("/lock", json={"file_id": file.file_id}, headers=bearer(OTHER_USER))
+            assert answer.status_code == 200, answer.text
+            self.stable.append(file)
 
     def fresh_path(self, rng: random.Random) -> str:
         return f"fuzz/{uuid.uuid4().hex[:12]}/{rng.choice(FILE_NAMES)}"
@@ -274,6 +280,8 @@ class FuzzWorld:
         else:  # the address may come in the body instead
             _clear_address(query)
             put_file(body, rng, self._stable(rng))
+        if "tags" not in body and "description" not in body:  # a PATCH must change something
+            body["description"] = f"described by the fuzzer ({rng.randint(0, 999)})"
 
     def _steer_delete(self, case, rng: random.Random) -> None:
         put_file(_container(case, "body"), rng, self.fresh_file(rng))
