@@ -101,3 +101,9 @@ bench-list: install bench-tools ## /list latency with 1k, 100k and 1.1M files (b
 
 bench-concurrency: install ## 16 concurrent 100 MiB proxy uploads and downloads through gunicorn with 2 workers
 	$(PY) scripts/bench_concurrency.py $(ARGS)
+
+# --- Nightly-sized property tests -------------------------------------------------------------------------------
+.PHONY: test-nightly
+
+test-nightly: install ## unit tests with the nightly Hypothesis profile: 10,000 examples per property (default 300)
+	HYPOTHESIS_PROFILE=nightly $(PYTEST) tests/unit
