@@ -30,13 +30,20 @@ from app.errors import PayloadTooLarge, ValidationError
 MAX_JSON_DEPTH = 32
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
+# The scans below run on the raw bytes, in C (regular expressions, bytes.translate): UTF-8 never puts an ASCII byte
+# inside a multi-byte character, so `"`, `\` and brackets mean the same in the bytes as in the text.
 # A JSON string, or what is left of an unterminated one: possessive and anchored so that it never backtracks and
 # never fails once started (a failed match would be retried from every later quote: quadratic).
-_STRING = re.compile(r'"[^"\\]*+(?:\\(?:.|\Z)[^"\\]*+)*+(?:"|\Z)', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_STRING = re.compile(rb'"[^"\\]*+(?:\\(?:.|\Z)[^"\\]*+)*+(?:"|\Z)', re.DOTALL)
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 # A \u0000 escape that is not itself escaped (an even number of backslashes before it).
-_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*+\\u0000")
+_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*+\\u0000")
+# An escape of a surrogate (maybe half of a pair, maybe alone: json.loads keeps a lone one as is).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+# Outside strings: integers of 19 digits or more (maybe outside 64 bits), and numbers that may overflow a double.
+_LONG_INTEGER = re.compile(rb"(?<![0-9.eE+-])-?[0-9]{19,}+(?![0-9.eE])")
+_LARGE_NUMBER = re.compile(rb"-?[0-9]++(?:\.[0-9]++)?+[eE][+-]?+[0-9]++|-?[0-9]{300,}+\.[0-9]++")
 _EMPTY_SUFFIX = re.compile(r"[ \t]*bytes[ \t]*=[ \t]*-0+[ \t]*", re.IGNORECASE)
 
 
@@ -87,14 +94,24 @@ def check_json(body: bytes) -> None:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise _invalid("json", "The JSON body is not valid UTF-8.") from None
-    if json_depth(text) > MAX_JSON_DEPTH:
+    skeleton = _STRING.sub(b"", body)  # the body without its strings: only structure, numbers and literals remain
+    if _depth(skeleton) > MAX_JSON_DEPTH:
         raise _invalid("json", f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
-    if _NUL_ESCAPE.search(text):
+    if b"\\u0000" in body and _NUL_ESCAPE.search(body):
         raise _invalid("json", "The JSON body contains a NUL character.")
+    for match in _LONG_INTEGER.finditer(skeleton):
+        # Length first: int() of a 10,000-digit literal is slow, and Python refuses over 4,300 digits anyway.
+        literal = match[0]
+        if len(literal.lstrip(b"-")) > 19 or not INT64_MIN <= int(literal) <= INT64_MAX:
+            raise _invalid("json", f"The JSON body has an integer outside the signed 64-bit range: {literal[:40]!r}.")
+    for match in _LARGE_NUMBER.finditer(skeleton):
+        if not math.isfinite(float(match[0])):
+            raise _invalid("json", f"The JSON body has a number too large for a double: {match[0][:40]!r}.")
     try:
-        value = json.loads(text, parse_int=_int64, parse_float=_finite, parse_constant=_no_constant)
-        # A lone surrogate ("\ud800") cannot be stored as UTF-8; re-encoding finds one anywhere, keys included.
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        value = json.loads(text, parse_constant=_no_constant)
+        if _SURROGATE_ESCAPE.search(body):
+            # A lone surrogate ("\ud800") cannot be stored as UTF-8; re-encoding finds one anywhere, keys included.
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
     except _Refused as exc:
         raise _invalid("json", str(exc)) from None
     except UnicodeEncodeError:
@@ -103,24 +120,14 @@ def check_json(body: bytes) -> None:
         raise _invalid("json", f"The body is not valid JSON: {exc}.") from None
 
 
-def json_depth(text: str) -> int:
+def json_depth(text: str | bytes) -> int:
     """The deepest nesting of arrays and objects in JSON text, without recursion (strings are skipped)."""
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return _depth(_STRING.sub(b"", text.encode() if isinstance(text, str) else text))
+
+
+def _depth(skeleton: bytes) -> int:
+    brackets = skeleton.translate(None, _NOT_BRACKETS)
     return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
-
-
-def _int64(literal: str) -> int:
-    # Length first: int() of a 10,000-digit literal is slow, and Python refuses over 4,300 digits anyway.
-    if len(literal.lstrip("-")) > 19 or not INT64_MIN <= int(literal) <= INT64_MAX:
-        raise _Refused(f"The JSON body has an integer outside the signed 64-bit range: {literal[:40]}.")
-    return int(literal)
-
-
-def _finite(literal: str) -> float:
-    value = float(literal)
-    if not math.isfinite(value):
-        raise _Refused(f"The JSON body has a number too large for a double: {literal[:40]}.")
-    return value
 
 
 def _no_constant(name: str):
