@@ -100,7 +100,7 @@ class Config:
         self.PROJECT_SERVICE_RETRY_AFTER = _int("PROJECT_SERVICE_RETRY_AFTER", 5)
         # Isolation and the platform's dialect (contract §9)
         self.PROJECT_SERVICE_DIALECT = _env("PROJECT_SERVICE_DIALECT", "seed")  # seed | waterfall
-        self.PROJECT_SERVICE_BREAKER_FAILURES = _int("PROJECT_SERVICE_BREAKER_FAILURES", 5)  # 0: no breaker
+        self.PROJECT_SERVICE_BREAKER_FAILURES = _int("PROJECT_SERVICE_BREAKER_FAILURES", 4)  # 0: no breaker
         self.PROJECT_SERVICE_BREAKER_RESET = _float("PROJECT_SERVICE_BREAKER_RESET", 10.0)
         self.PROJECT_SERVICE_MAX_CONCURRENCY = _int("PROJECT_SERVICE_MAX_CONCURRENCY", 4)
 

@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 MAX_BODY = 1 << 20  # a decision is tiny; a huge answer is garbage, not something to buffer
+# A healthy project service answers well within this; calls in flight longer than this look stuck (see Bulkhead).
+QUEUE_GRACE = 0.1
 # One lock orders attach, release and abort, so an abort never shuts down a connection another call now owns.
 _LOCK = threading.Lock()
 _local = threading.local()
@@ -148,6 +150,37 @@ class CircuitBreaker:
         return max(self.reset - (now - self._opened_at).total_seconds(), 0.0)
 
 
+class Bulkhead:
+    """At most `limit` calls in flight. When all slots are taken, a caller waits for one only while the oldest call in
+    flight is younger than `grace` seconds (a busy but healthy service frees a slot within that); once the calls in
+    flight look stuck, it is refused at once instead of queueing towards its deadline."""
+
+    def __init__(self, limit: int, grace: float) -> None:
+        if limit < 1:
+            raise ValueError("the concurrency cap must be at least 1")
+        self.limit = limit
+        self.grace = grace
+        self._changed = threading.Condition()
+        self._started: dict[object, float] = {}  # slot -> when its call started (monotonic)
+
+    def acquire(self) -> object | None:
+        """A slot to give back with release(), or None when the calls in flight look stuck."""
+        with self._changed:
+            while len(self._started) >= self.limit:
+                wait = self.grace - (time.monotonic() - min(self._started.values()))
+                if wait <= 0:
+                    return None
+                self._changed.wait(wait)
+            slot = object()
+            self._started[slot] = time.monotonic()
+            return slot
+
+    def release(self, slot: object) -> None:
+        with self._changed:
+            del self._started[slot]
+            self._changed.notify()
+
+
 class _Malformed(Exception):
     """The project service answered something that cannot be trusted."""
 
@@ -248,7 +281,9 @@ class _AbortableAdapter(HTTPAdapter):
 class ProjectClient:
     """Asks the project service for file-access decisions; every failure raises ProjectServiceUnavailable.
 
-    At most `max_concurrency` calls are in flight: one more is denied at once instead of queueing past its deadline.
+    At most `max_concurrency` calls are in flight: one more waits at most QUEUE_GRACE seconds for a slot, and none
+    once the calls in flight are older than that (they look stuck): it is denied instead of queueing towards its
+    deadline.
     After `breaker_failures` consecutive failures calls are denied at once for `breaker_reset` seconds.
     """
 
@@ -257,10 +292,10 @@ class ProjectClient:
         base_url: str,
         timeout: float = 2.0,
         retry_after: int = 5,
-        max_concurrency: int = 16,
+        max_concurrency: int = 4,
         *,
         dialect: str = "seed",
-        breaker_failures: int = 5,
+        breaker_failures: int = 4,
         breaker_reset: float = 10.0,
         clock: Clock | None = None,
     ) -> None:
@@ -271,7 +306,7 @@ class ProjectClient:
         self.retry_after = retry_after
         self.dialect = DIALECTS[dialect]
         self.breaker = CircuitBreaker(breaker_failures, breaker_reset, clock or Clock())
-        self._slots = threading.BoundedSemaphore(max_concurrency)
+        self.bulkhead = Bulkhead(max_concurrency, QUEUE_GRACE)
         self._session = requests.Session()
         # The caller's JWT must reach only base_url: no proxy or netrc credentials from the environment.
         self._session.trust_env = False
@@ -311,7 +346,8 @@ class ProjectClient:
             # The caller's fault, not the service's: refused before the breaker counts anything. Checked here
             # because requests' own error would quote the token into the log.
             raise self._denial(path, "the token cannot be sent as a cookie or header value", self.retry_after)
-        if not self._slots.acquire(blocking=False):
+        slot = self.bulkhead.acquire()
+        if slot is None:
             observability.project_rejected("concurrency")
             # A slot frees within one deadline: every call in flight ends by then.
             raise self._denial(path, "too many calls in flight", max(1, math.ceil(self.timeout)), log=False)
@@ -330,7 +366,7 @@ class ProjectClient:
                 if (state := self.breaker.record(ok, probe)) is not None:
                     logger.warning("project service circuit %s", state)
         finally:
-            self._slots.release()
+            self.bulkhead.release(slot)
 
     def _denial(self, path: str, reason: str, retry_after: int, *, log: bool = True) -> ProjectServiceUnavailable:
         if log:  # rejections by the breaker or the cap are counted in metrics, not logged one by one

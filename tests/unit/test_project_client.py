@@ -189,7 +189,7 @@ def test_trickling_call_releases_its_worker(fake):
 
 def test_burst_of_hanging_calls_is_bounded(fake):
     burst, workers = 20, 4
-    hanging = ProjectClient(fake.live_url, timeout=DEADLINE, retry_after=7, max_concurrency=workers)
+    hanging = ProjectClient(fake.live_url, timeout=DEADLINE, retry_after=7, max_concurrency=workers, breaker_failures=0)
     threads_before = threading.active_count()
     fds_before = len(os.listdir("/proc/self/fd"))
     fake.mode = "hang"
@@ -499,3 +499,32 @@ def test_calls_over_the_cap_are_denied_at_once(fake):
         assert capped.breaker.state == "closed"  # being full is not the service failing
     finally:
         capped.close()
+
+
+def test_a_busy_healthy_service_is_waited_for_not_denied(fake):
+    """Slots that free within the grace are waited for: a full cap of quick calls is no reason to deny."""
+    capped = ProjectClient(fake.live_url, timeout=2.0, retry_after=7, max_concurrency=1)
+    lock, in_flight, most = threading.Lock(), [0], [0]
+
+    def slow_but_healthy(project, user, action):
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        time.sleep(0.02)
+        with lock:
+            in_flight[0] -= 1
+        return True, "member"
+
+    fake.mode, fake.rules = "rules", slow_but_healthy
+    barrier = threading.Barrier(4)
+
+    def one_call(index: int) -> bool:
+        barrier.wait()
+        return capped.check(f"p{index}", "read", None).allowed
+
+    try:
+        with ThreadPoolExecutor(4) as callers:
+            assert list(callers.map(one_call, range(4))) == [True] * 4
+    finally:
+        capped.close()
+    assert len(fake.calls) == 4 and most[0] == 1  # one at a time, as capped
