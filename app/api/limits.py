@@ -103,10 +103,10 @@ def check_json(body: bytes) -> None:
         # Length first: int() of a 10,000-digit literal is slow, and Python refuses over 4,300 digits anyway.
         literal = match[0]
         if len(literal.lstrip(b"-")) > 19 or not INT64_MIN <= int(literal) <= INT64_MAX:
-            raise _invalid("json", f"The JSON body has an integer outside the signed 64-bit range: {literal[:40]!r}.")
+            raise _invalid("json", f"The JSON body has an integer outside the signed 64-bit range ({_start(literal)}).")
     for match in _LARGE_NUMBER.finditer(skeleton):
         if not math.isfinite(float(match[0])):
-            raise _invalid("json", f"The JSON body has a number too large for a double: {match[0][:40]!r}.")
+            raise _invalid("json", f"The JSON body has a number too large for a double ({_start(match[0])}).")
     try:
         value = json.loads(text, parse_constant=_no_constant)
         if _SURROGATE_ESCAPE.search(body):
@@ -128,6 +128,10 @@ def json_depth(text: str | bytes) -> int:
 def _depth(skeleton: bytes) -> int:
     brackets = skeleton.translate(None, _NOT_BRACKETS)
     return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
+
+
+def _start(literal: bytes) -> str:
+    return literal[:40].decode("ascii") + ("..." if len(literal) > 40 else "")
 
 
 def _no_constant(name: str):
