@@ -46,6 +46,7 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask, clock=None) -> None:
+    from app.api import rate_limits
     from app.auth.access import AccessPolicy
     from app.auth.project_client import ProjectClient
     from app.auth.tokens import TokenSettings
@@ -70,6 +71,7 @@ def register_extensions(app: Flask, clock=None) -> None:
                 "X-File-ID",
                 "X-Version-ID",
                 "X-Request-ID",
+                *rate_limits.EXPOSED_HEADERS,
             ],
         )
     url = app.config["PROJECT_SERVICE_URL"]
@@ -92,6 +94,7 @@ def register_extensions(app: Flask, clock=None) -> None:
     app.extensions["token_settings"] = TokenSettings.from_config(app.config)
     app.extensions["clock"] = clock or Clock()
     app.extensions["object_store"] = build_store(app.config, app.extensions["clock"], base_url=request_base_url)
+    rate_limits.init_app(app)
 
 
 def warn_about_settings(app: Flask) -> None:

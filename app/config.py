@@ -120,6 +120,19 @@ class Config:
         # Per-user cap on concurrent proxy transfers, per worker process (contract §9)
         self.MAX_CONCURRENT_TRANSFERS_PER_USER = _int("MAX_CONCURRENT_TRANSFERS_PER_USER", 4)
 
+        # Rate limits per user and route family (contract §7; app/api/rate_limits.py has the profiles)
+        self.RATE_LIMITS_ENABLED = _bool("RATE_LIMITS_ENABLED", True)
+        self.RATE_LIMIT_PROFILE = _env("RATE_LIMIT_PROFILE", "default")  # default (generous) | seed
+        # Per-family overrides, e.g. "10/minute" or "5/second;100/hour"; unset: the profile's.
+        self.RATE_LIMIT_UPLOADS = _env("RATE_LIMIT_UPLOADS")
+        self.RATE_LIMIT_DOWNLOADS = _env("RATE_LIMIT_DOWNLOADS")
+        self.RATE_LIMIT_READS = _env("RATE_LIMIT_READS")
+        self.RATE_LIMIT_DELETES = _env("RATE_LIMIT_DELETES")
+        self.RATE_LIMIT_WRITES = _env("RATE_LIMIT_WRITES")
+        # Where the counters live: redis://host:port/db shares them between workers and replicas; unset: memory.
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", _env("REDIS_URL"))
+        self.RATE_LIMIT_KEY_PREFIX = _env("RATE_LIMIT_KEY_PREFIX", "storage")  # services sharing one Redis
+
         self.CORS_ORIGINS = _list("CORS_ORIGINS", "")
         # Unset: the local backend's presigned URLs use each request's own base URL.
         self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL")

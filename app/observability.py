@@ -104,6 +104,15 @@ class Metrics:
             ["reason"],
             registry=registry,
         )
+        # Rate limits (app/api/rate_limits.py)
+        self.rate_limited = Counter(
+            "storage_rate_limited", "Requests refused by a rate limit, by route family", ["family"], registry=registry
+        )
+        self.rate_limit_fallback = Counter(
+            "storage_rate_limit_fallback",
+            "Requests counted in the worker's memory because the rate-limit storage was unreachable",
+            registry=registry,
+        )
 
 
 def init_app(app: Flask) -> None:
@@ -228,3 +237,15 @@ def lock_conflict() -> None:
     """Count a request refused because another user holds the lock."""
     if (metrics := _metrics()) is not None:
         metrics.lock_conflicts.inc()
+
+
+def rate_limited(family: str) -> None:
+    """Count a request refused by the rate limit of `family`."""
+    if (metrics := _metrics()) is not None:
+        metrics.rate_limited.labels(family=family).inc()
+
+
+def rate_limit_fallback() -> None:
+    """Count a request whose rate limit was counted in memory because the shared storage was unreachable."""
+    if (metrics := _metrics()) is not None:
+        metrics.rate_limit_fallback.inc()

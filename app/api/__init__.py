@@ -2,10 +2,10 @@
 
 from app.api import collaboration, downloads, files, uploads
 from app.api.limits import check_request
-from app.api.security import authenticate
+from app.api.rate_limits import authenticate_and_limit
 
 API_BLUEPRINTS = [uploads.blp, collaboration.blp, downloads.blp, files.blp]
 
 for _blueprint in API_BLUEPRINTS:
     _blueprint.before_request(check_request)  # bounded, well-formed input first: before authentication
-    _blueprint.before_request(authenticate)
+    _blueprint.before_request(authenticate_and_limit)  # then the rate limit of the user it found
