@@ -38,7 +38,7 @@ def _echo_gc(report) -> None:
     help="Stop after this many passes (default: run until SIGTERM or SIGINT).",
 )
 def worker(max_iterations):
-    """Complete presigned uploads nobody confirmed and collect garbage, every WORKER_INTERVAL seconds."""
+    """Complete presigned uploads nobody confirmed, collect garbage and deliver webhooks, every WORKER_INTERVAL s."""
     import signal
     import threading
 
@@ -50,10 +50,14 @@ def worker(max_iterations):
         for number in (signal.SIGTERM, signal.SIGINT):
             handlers[number] = signal.signal(number, lambda *_: stop.set())  # finish the step, then stop
 
-    def report(number, completion, garbage):
+    def report(number, completion, garbage, deliveries):
         outcomes = ", ".join(f"{outcome}: {count}" for outcome, count in completion.outcomes.items())
         click.echo(f"pass {number}: uploads {outcomes}")
         _echo_gc(garbage)
+        click.echo(
+            f"webhooks delivered: {deliveries.delivered}, retried: {deliveries.retried}, "
+            f"dead letters: {deliveries.dead}"
+        )
 
     try:
         passes = run_worker(max_iterations=max_iterations, stop=stop, on_pass=report)
@@ -61,6 +65,28 @@ def worker(max_iterations):
         for number, handler in handlers.items():
             signal.signal(number, handler)
     click.echo(f"worker stopped after {passes} passes")
+
+
+@storage.command("events")
+@click.option("--retry", is_flag=True, help="Queue every dead letter again; its attempts start over.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1), help="Dead letters listed.")
+def events(retry, limit):
+    """Webhook events per status and the dead letters (events no subscriber accepted), newest first."""
+    from urllib.parse import urlsplit
+
+    from app.services.events import requeue_dead, summary
+
+    if retry:
+        click.echo(f"dead letters queued again: {requeue_dead()}")
+    counts, dead = summary(limit)
+    click.echo(", ".join(f"{status}: {count}" for status, count in counts.items()))
+    for row in dead:
+        url = urlsplit(row.subscription)  # no credentials or query strings on a terminal
+        click.echo(
+            f"dead letter {row.seq}: {row.type} {row.event_id} file {row.file_id or '-'} "
+            f"to {url.scheme}://{url.hostname}{f':{url.port}' if url.port else ''}{url.path} "
+            f"after {row.attempts} attempts, written {row.created_at.isoformat()}: {row.last_error}"
+        )
 
 
 @storage.command("reconcile")

@@ -1,8 +1,11 @@
 """Configuration: the only module that reads the environment; one class per FLASK_ENV value."""
 
+import base64
+import json
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -47,6 +50,60 @@ def database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg2://" + url[len(prefix) :]
     return url
+
+
+# --- Webhooks (app/services/events.py, docs/webhooks.md) ---
+# The event types a subscription may choose; app/services/events.py emits exactly these (a unit test checks).
+WEBHOOK_EVENT_TYPES = (
+    "file.uploaded",
+    "version.committed",
+    "version.approved",
+    "version.rejected",
+    "file.deleted",
+    "lock.acquired",
+    "lock.released",
+    "lock.forced",
+    "upload.failed",
+    "metadata.updated",
+)
+
+
+def webhook_subscriptions(text: str) -> list[dict]:
+    """WEBHOOK_URLS, a JSON list of {"url", "secret", "events"?}, checked; ConfigError never quotes a secret."""
+    try:
+        items = json.loads(text)
+    except ValueError as exc:
+        raise ConfigError(f"WEBHOOK_URLS is not JSON: {exc}") from None
+    if not isinstance(items, list):
+        raise ConfigError('WEBHOOK_URLS must be a JSON list of {"url", "secret", "events"} objects')
+    subscriptions: list[dict] = []
+    for number, item in enumerate(items, 1):
+        where = f"WEBHOOK_URLS item {number}"
+        if not isinstance(item, dict) or not {"url", "secret"} <= set(item) <= {"url", "secret", "events"}:
+            raise ConfigError(f"{where}: an object with the keys url, secret and optionally events")
+        url, secret, events = item["url"], item["secret"], item.get("events", ["*"])
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ConfigError(f"{where}: url must be an http:// or https:// URL")
+        if any(s["url"] == url for s in subscriptions):
+            raise ConfigError(f"{where}: the url is listed twice (a url names one subscription)")
+        if not _webhook_secret(secret):
+            raise ConfigError(f"{where}: secret must be whsec_ followed by 24 to 64 random bytes in base64")
+        if not isinstance(events, list) or not events or any(e != "*" and e not in WEBHOOK_EVENT_TYPES for e in events):
+            raise ConfigError(f'{where}: events must be a non-empty list of "*" or {", ".join(WEBHOOK_EVENT_TYPES)}')
+        subscriptions.append({"url": url, "secret": secret, "events": events})
+    return subscriptions
+
+
+def _webhook_secret(secret) -> bool:
+    """A Standard Webhooks secret: `whsec_` and base64 of 24 to 64 bytes."""
+    if not isinstance(secret, str) or not secret.startswith("whsec_"):
+        return False
+    try:
+        key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+    except ValueError:
+        return False
+    return 24 <= len(key) <= 64
 
 
 class Config:
@@ -117,6 +174,12 @@ class Config:
         self.RECONCILE_GRACE_SECONDS = _int("RECONCILE_GRACE_SECONDS", 3600)
         # `flask storage worker` (completes unconfirmed presigned uploads, runs gc): seconds between its polls
         self.WORKER_INTERVAL = _float("WORKER_INTERVAL", 10.0)
+        # Webhooks (docs/webhooks.md): subscriptions (JSON), hard deadline of one delivery (seconds), deliveries tried
+        # before an event becomes a dead letter, delay before the first retry (seconds; doubles, capped, jittered)
+        self.WEBHOOK_URLS = webhook_subscriptions(_env("WEBHOOK_URLS", "[]"))
+        self.WEBHOOK_TIMEOUT = _float("WEBHOOK_TIMEOUT", 10.0)
+        self.WEBHOOK_MAX_ATTEMPTS = _int("WEBHOOK_MAX_ATTEMPTS", 10)
+        self.WEBHOOK_RETRY_BASE = _float("WEBHOOK_RETRY_BASE", 5.0)
         # Per-user cap on concurrent proxy transfers, per worker process (contract §9)
         self.MAX_CONCURRENT_TRANSFERS_PER_USER = _int("MAX_CONCURRENT_TRANSFERS_PER_USER", 4)
 

@@ -1,4 +1,4 @@
-"""SQLAlchemy models: files, versions, locks, upload intents, audit log, object deletion queue."""
+"""SQLAlchemy models: files, versions, locks, upload intents, audit log, object deletion queue, event outbox."""
 
 import enum
 import uuid
@@ -279,3 +279,59 @@ class ObjectDeletion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("bucket", "object_key"),)
+
+
+class OutboxStatus(enum.StrEnum):
+    pending = "pending"  # waiting for its first delivery or a retry
+    delivered = "delivered"  # a subscriber answered 2xx
+    dead = "dead"  # WEBHOOK_MAX_ATTEMPTS failed, or its subscription is gone: a dead letter
+
+
+class OutboxEvent(db.Model):
+    """One event for one subscription (app/services/events.py), written in the transaction of the change it reports."""
+
+    __tablename__ = "outbox_events"
+
+    # The order events were written in: a subscription gets one file's events in this order.
+    seq: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    event_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)  # `webhook-id`: the same for every subscription and retry
+    subscription: Mapped[str] = mapped_column(sa.String(2048))  # the subscriber's URL (WEBHOOK_URLS)
+    type: Mapped[str] = mapped_column(sa.String(64))
+    file_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    payload: Mapped[dict] = mapped_column(JSONType)
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.pending)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)  # counted when claimed (a crash counts too)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A worker's lease: until then no other worker delivers this event (it outlasts the HTTP deadline).
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(255))
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "subscription"),
+        # Workers look for due events, and for an earlier undelivered event of the same file and subscription.
+        sa.Index(
+            "ix_outbox_events_due",
+            "next_attempt_at",
+            postgresql_where=sa.text("status = 'pending'"),
+            sqlite_where=sa.text("status = 'pending'"),
+        ),
+        sa.Index(
+            "ix_outbox_events_chain",
+            "subscription",
+            "file_id",
+            "seq",
+            postgresql_where=sa.text("status = 'pending'"),
+            sqlite_where=sa.text("status = 'pending'"),
+        ),
+        sa.Index(
+            "ix_outbox_events_delivered",
+            "delivered_at",
+            postgresql_where=sa.text("status = 'delivered'"),
+            sqlite_where=sa.text("status = 'delivered'"),
+        ),
+    )

@@ -15,7 +15,7 @@ from tests.support.fake_project_service import FakeProjectService
 from tests.support.seaweed import start_seaweed
 from tests.support.tokens import SECRET, bearer
 
-TABLES = ("audit_logs", "object_deletions", "upload_intents", "file_locks", "file_versions", "files")
+TABLES = ("audit_logs", "object_deletions", "upload_intents", "file_locks", "file_versions", "files", "outbox_events")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import uuid
 
 from app.extensions import db
 from app.models import AuditLog
+from app.services import events
 from app.services.context import Caller
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,8 @@ def record(
     outcome: str = "success",
     **details,
 ) -> AuditLog:
-    """Add an audit row to the current session (the caller's transaction commits it)."""
+    """Add an audit row, and the event the change makes (if any), to the current session (the caller's transaction
+    commits both, or rolls both back)."""
     row = AuditLog(
         id=uuid.uuid4(),
         user_id=caller.user_id if caller else None,
@@ -40,6 +42,7 @@ def record(
         details={k: v for k, v in details.items() if v is not None},
     )
     db.session.add(row)
+    events.write(row)
     return row
 
 

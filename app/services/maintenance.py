@@ -238,14 +238,16 @@ def run_worker(
     *,
     max_iterations: int | None = None,
     stop: threading.Event | None = None,
-    on_pass: Callable[[int, object, GcReport], None] | None = None,
+    on_pass: Callable[[int, object, GcReport, object], None] | None = None,
 ) -> int:
-    """`flask storage worker`: each pass completes presigned uploads whose object arrived, then does what `gc` does.
+    """`flask storage worker`: each pass completes presigned uploads whose object arrived, does what `gc` does, then
+    delivers due webhook events.
 
     Passes start at most every WORKER_INTERVAL seconds, until `stop` is set or `max_iterations` passes ran (returns
     how many). A failing pass (database or store unreachable) is logged and the next one tries again. Several
     workers may run at once: they claim different intents (SKIP LOCKED) and gc's steps tolerate each other.
     """
+    from app.services.events import deliver_due
     from app.services.intents import complete_waiting
 
     stop = stop or threading.Event()
@@ -255,12 +257,13 @@ def run_worker(
         try:
             completion = complete_waiting()
             garbage = collect_garbage()
+            deliveries = deliver_due(stop)  # webhooks (app/services/events.py)
         except Exception:
             db.session.rollback()
             log.exception("worker pass failed; retrying after WORKER_INTERVAL")
         else:
             if on_pass is not None:
-                on_pass(passes + 1, completion, garbage)
+                on_pass(passes + 1, completion, garbage, deliveries)
         passes += 1
         if max_iterations is not None and passes >= max_iterations:
             break
