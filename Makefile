@@ -88,7 +88,7 @@ compose-down: ## stop the development stack; data volumes are kept (docker compo
 	docker compose down
 
 # --- Benchmarks: scripts that print figures (never part of `make test`); ARGS passes options ------------------
-.PHONY: bench-tools bench-api bench-list bench-concurrency
+.PHONY: bench-tools bench-api bench-list bench-concurrency bench-isolation
 
 bench-tools: ## wrk, the load generator of bench-api and bench-list (Debian package; apt-get needs root)
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
@@ -101,6 +101,9 @@ bench-list: install bench-tools ## /list latency with 1k, 100k and 1.1M files (b
 
 bench-concurrency: install ## 16 concurrent 100 MiB proxy uploads and downloads through gunicorn with 2 workers
 	$(PY) scripts/bench_concurrency.py $(ARGS)
+
+bench-isolation: install ## a hung, then trickling project service and one user's 40 slow uploads vs everyone else
+	$(PY) scripts/bench_isolation.py $(ARGS)
 
 # --- Nightly-sized property tests -------------------------------------------------------------------------------
 .PHONY: test-nightly
