@@ -42,6 +42,7 @@ class Finding:
     title: str
     request: str
     response: str
+    group: str  # what findings of one cause share: operation, check, status and error code
 
     def render(self) -> str:
         return f"[{self.kind}] {self.title}\n    request:  {self.request}\n    response: {self.response}"
@@ -76,6 +77,8 @@ class FuzzReport:
         self.tallies: dict[str, Tally] = {label: Tally() for label in operations}
         self.findings: list[Finding] = []
         self.links: Counter = Counter()
+        self.scenarios = 0  # stateful scenarios completed
+        self.restarts = 0  # stateful runs Hypothesis ended with Flaky (the server state changed a replayed prefix)
         self.phases: Counter = Counter()
 
     def record(self, case, response, *, phase: str, steered: bool = False) -> None:
@@ -96,7 +99,7 @@ class FuzzReport:
                 flush=True,
             )
         if status >= 500:
-            self._find("server error", f"{phase}: {label} answered {status}", case, response)
+            self._find("server error", f"{phase}: {label} answered {status}", case, response, "server error")
         tally.violations += self._run(CONFORMANCE, "violation", phase, case, response)
         tally.violations += self._error_shape(phase, case, response, body)
         if not steered:  # a steered case's generation metadata no longer describes what was sent
@@ -108,7 +111,8 @@ class FuzzReport:
         except FailureGroup as group:
             for failure in group.exceptions:
                 title = f"{phase}: {case.operation.label} → {response.status_code}: {failure.title}"
-                self._find(kind, f"{title}: {' '.join(str(failure.message).split())[:600]}", case, response)
+                message = " ".join(str(failure.message).split())[:600]
+                self._find(kind, f"{title}: {message}", case, response, failure.title)
             return len(group.exceptions)
         return 0
 
@@ -128,12 +132,16 @@ class FuzzReport:
             f"{phase}: {case.operation.label} → {response.status_code}: error shape: {problem}",
             case,
             response,
+            "error shape",
         )
         return 1
 
-    def _find(self, kind: str, title: str, case, response) -> None:
+    def _find(self, kind: str, title: str, case, response, check: str) -> None:
         answer = f"{response.status_code} {_short(_text(response), 600)}"
-        self.findings.append(Finding(kind, title, describe_request(case), answer))
+        body = _json(response)
+        cause = f"{body.get('message')}: {str(body.get('detail'))[:90]}" if isinstance(body, dict) else ""
+        group = f"{case.operation.label} → {response.status_code} [{check}] {cause}"
+        self.findings.append(Finding(kind, title, describe_request(case), answer, group))
 
     # --- summaries ---
 
@@ -163,13 +171,21 @@ class FuzzReport:
         )
         runs = ", ".join(f"{phase}: {n} requests" for phase, n in sorted(self.phases.items()))
         lines.append(
-            f"{runs}; stateful steps that followed a link: {sum(self.links.values())} "
-            f"over {len(self.links)} distinct links"
+            f"{runs}; {self.scenarios} stateful scenarios ({self.restarts} restarts after Flaky), "
+            f"{sum(self.links.values())} steps followed a link ({len(self.links)} distinct links)"
         )
         return "\n".join(lines)
 
     def unreached(self) -> list[str]:
         return [label for label, tally in self.tallies.items() if not tally.statuses["2xx"]]
+
+    def followed_links(self) -> str:
+        return "\n".join(f"{n:>5}  {link}" for link, n in self.links.most_common())
+
+    def grouped(self, kind: str) -> str:
+        """Findings of one kind counted by cause, most frequent first."""
+        counts = Counter(finding.group for finding in self.findings if finding.kind == kind)
+        return "\n".join(f"{n:>5}  {group}" for group, n in counts.most_common())
 
     def problems(self, kinds: tuple[str, ...]) -> list[Finding]:
         return [finding for finding in self.findings if finding.kind in kinds]

@@ -268,6 +268,8 @@ class FuzzWorld:
         put_address(query, rng, bucket, bucket_id, folder, id_field=None)
         for name in ("page", "limit", "offset"):
             _maybe(rng, query, name, lambda: rng.randint(1, 3))
+        if rng.random() < 0.9:  # a cursor only comes from a previous page, and excludes page/offset
+            query.pop("cursor", None)
 
     def _steer_read(self, case, rng: random.Random) -> None:
         put_file(_container(case, "query"), rng, self._stable(rng))
