@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import File, FileVersion
 from app.schemas.address import FileRef
 from app.schemas.requests import VersionQuery
-from app.services import audit
+from app.services import audit, intents
 from app.services.common import expiry_seconds, find_version, load_authorized, now, physical_bucket, store
 from app.services.context import Caller
 from app.services.versions import mark_corrupted
@@ -45,6 +45,7 @@ def _resolve(caller: Caller, ref: FileRef, version_number: int | None) -> tuple[
 def prepare_download(caller: Caller, query: VersionQuery) -> Download:
     """The version to stream (current unless `version`). Raises AccessDenied, FileNotFound, VersionNotFound.
     Nothing is read from the object store yet."""
+    intents.complete_at(caller, query.ref)  # presigned uploads nobody confirmed (contract §9)
     file, version = _resolve(caller, query.ref, query.version)
     download = Download(
         file_id=file.id,
@@ -106,6 +107,7 @@ def presign_download(caller: Caller, query: VersionQuery) -> dict:
     Raises InvalidExpiry, AccessDenied, FileNotFound, VersionNotFound.
     """
     expires_in = expiry_seconds(query.expires_in)
+    intents.complete_at(caller, query.ref)  # presigned uploads nobody confirmed (contract §9)
     file, version = _resolve(caller, query.ref, query.version)
     url = store().presign_get(
         physical_bucket(file.bucket_type),

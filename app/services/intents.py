@@ -30,6 +30,7 @@ from app.errors import (
     FileNotFound,
     InvalidState,
     PayloadTooLarge,
+    ProjectServiceUnavailable,
     UnsupportedMediaType,
     ValidationError,
 )
@@ -40,6 +41,8 @@ from app.services import audit, content_types
 from app.services.common import (
     address_target,
     drain_deletions,
+    ensure_unlocked,
+    find_file,
     new_object_key,
     now,
     physical_bucket,
@@ -151,37 +154,47 @@ def confirm_upload(caller: Caller, upload_id: uuid.UUID) -> dict:
 def complete_at(caller: Caller | None, target: FileRef | Address) -> int:
     """Complete the pending uploads at the address (or the file's) whose object has arrived; how many did.
 
-    For the read services, before they read: never raises for a missing or bad object or a store failure.
+    For the read services, first thing: costs one indexed statement when nothing is pending; never raises for a
+    missing or bad object, a store failure or a caller who may not read there (the read itself then refuses).
     """
     address = target if isinstance(target, Address) else target.address
     if address is None:
         address = _address_of(target.file_id)
         if address is None:
             return 0
-    return _complete_claimed(
-        caller,
-        _claim(
-            [
-                UploadIntent.bucket_type == address.bucket,
-                UploadIntent.bucket_id == address.bucket_id,
-                UploadIntent.logical_path == address.path,
-            ],
-            READ_BATCH,
-        ),
-        via="read",
-    ).completed
+    conditions = [
+        UploadIntent.bucket_type == address.bucket,
+        UploadIntent.bucket_id == address.bucket_id,
+        UploadIntent.logical_path == address.path,
+    ]
+    return _complete_for_reader(caller, address, _claim(conditions, READ_BATCH))
 
 
 def complete_under(caller: Caller | None, folder: Address) -> int:
     """Complete the pending uploads anywhere under the folder ("" is the bucket id's root); how many did.
 
-    For the read services, before they list: never raises for a missing or bad object or a store failure.
+    For the read services, first thing: the same costs and guarantees as `complete_at`.
     """
     conditions = [UploadIntent.bucket_type == folder.bucket, UploadIntent.bucket_id == folder.bucket_id]
     if folder.path:
         prefix = f"{folder.path}/"  # substr, not LIKE: `%` and `_` in a folder name are literal
         conditions.append(sa.func.substr(UploadIntent.logical_path, 1, len(prefix)) == prefix)
-    return _complete_claimed(caller, _claim(conditions, READ_BATCH), via="read").completed
+    return _complete_for_reader(caller, folder, _claim(conditions, READ_BATCH))
+
+
+def _complete_for_reader(caller: Caller | None, address: Address, claimed: list[Pending]) -> int:
+    """Complete what was claimed, if the reader may read there: nobody else's read makes the service copy bytes."""
+    if not claimed:
+        return 0
+    if caller is not None:
+        try:
+            allowed = policy().decide(caller.principal, address_target(address), "read").allowed
+        except ProjectServiceUnavailable:
+            allowed = False
+        if not allowed:
+            _release([pending.id for pending in claimed])
+            return 0
+    return _complete_claimed(caller, claimed, via="read").completed
 
 
 def complete_waiting(limit: int = WORKER_BATCH) -> CompletionReport:
@@ -205,6 +218,7 @@ def _complete(caller: Caller | None, pending: Pending, *, via: str) -> dict:
     if problem is not None:
         _reject(caller, pending, problem, [], via=via)
         raise problem
+    _ensure_writable(caller, pending)  # a file locked by someone else: FileLocked now, not after copying the bytes
     fresh = new_object_key(pending.address.bucket_id)
     try:
         copied = store().copy(bucket, pending.object_key, bucket, fresh)
@@ -273,6 +287,16 @@ def _uploader(caller: Caller | None, pending: Pending) -> Caller:
     return Caller(Principal(pending.user_id), caller.request_id if caller else None)
 
 
+def _ensure_writable(caller: Caller | None, pending: Pending) -> None:
+    """FileLocked when another user holds the file's lock (checked again when the version is recorded)."""
+    try:
+        file = find_file(FileRef(address=pending.address))
+        if file is not None:
+            ensure_unlocked(file, _uploader(caller, pending))
+    finally:
+        db.session.rollback()
+
+
 def _locked_intent(intent_id: uuid.UUID) -> UploadIntent:
     return db.session.scalars(sa.select(UploadIntent).where(UploadIntent.id == intent_id).with_for_update()).one()
 
@@ -328,6 +352,7 @@ def _reject(caller: Caller | None, pending: Pending, problem: AppError, copies: 
         detail=problem.detail,
         upload_id=str(pending.id),
         via=via,
+        reader=caller.user_id if caller is not None and caller is not uploader else None,
     )
     db.session.commit()
     drain_deletions([(bucket, key) for key in keys])

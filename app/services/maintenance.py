@@ -49,7 +49,12 @@ def collect_garbage() -> GcReport:
     report = GcReport()
     expired = db.session.scalars(
         sa.select(UploadIntent)
-        .where(UploadIntent.status == IntentStatus.pending, UploadIntent.expires_at < now())
+        .where(
+            UploadIntent.status == IntentStatus.pending,
+            UploadIntent.expires_at < now(),
+            # one being completed right now (by a read, the worker or a confirm) is left to its claimant
+            sa.or_(UploadIntent.claimed_until.is_(None), UploadIntent.claimed_until <= now()),
+        )
         .with_for_update(skip_locked=True)
     ).all()
     for intent in expired:

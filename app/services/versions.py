@@ -345,6 +345,9 @@ def _check_base(target: File, base: int) -> None:
 
 def list_versions(caller: Caller, query: VersionsQuery) -> dict:
     """GET /versions: newest first, filtered by status, paged by limit/offset."""
+    from app.services.intents import complete_at  # intents records versions through this module
+
+    complete_at(caller, query.ref)  # presigned uploads nobody confirmed (contract §9)
     file = load_authorized(caller, query.ref, "read")
     statement = sa.select(FileVersion).where(FileVersion.file_id == file.id)
     if query.status:

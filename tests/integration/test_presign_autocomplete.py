@@ -13,9 +13,10 @@ import sqlalchemy as sa
 
 from app.clock import ManualClock
 from app.models import AuditLog, File, FileVersion, IntentStatus, UploadIntent
-from tests.support.files_api import object_exists
+from tests.support.files_api import add_lock, object_exists
 from tests.support.presigned import confirm, presign, send_put
 from tests.support.recording_proxy import RecordingProxy
+from tests.support.tokens import bearer
 
 pytestmark = pytest.mark.integration
 
@@ -84,6 +85,103 @@ def worker_pass(app, **kwargs):
 
     with app.app_context():
         return complete_waiting(**kwargs)
+
+
+# -- reads ---------------------------------------------------------------------------------------------------------
+
+
+def get(client, url: str, uid: str, reader: str | None = None, **query):
+    return client.get(url, query_string={"bucket": "users", "id": uid, **query}, headers=bearer(reader or uid))
+
+
+def test_metadata_shows_an_upload_nobody_confirmed(make_app, backend, uid):
+    app = make_app(backend)
+    client = app.test_client()
+    presigned = uploaded(client, backend, uid, checksum_sha256=sha256(CONTENT))
+    response = get(client, "/metadata", uid, path="docs/a.txt")
+    assert response.status_code == 200, response.get_json()
+    version = response.get_json()["current_version"]
+    assert (version["version_number"], version["size"], version["checksum_sha256"]) == (
+        1,
+        len(CONTENT),
+        sha256(CONTENT),
+    )
+    assert version["object_key"] != presigned["object_key"]  # its own copy
+    intent = intent_of(app, presigned)
+    assert intent.status == IntentStatus.confirmed and str(intent.version_id) == version["id"]
+    [(user, outcome, details)] = confirm_audits(app, presigned)
+    assert (user, outcome, details["via"]) == (uid, "success", "read")
+    assert get(client, "/metadata", uid, path="docs/a.txt").get_json()["current_version"]["id"] == version["id"]
+
+
+def test_the_listing_of_its_folder_shows_it(make_app, backend, uid):
+    app = make_app(backend)
+    client = app.test_client()
+    uploaded(client, backend, uid, "docs/a.txt")
+    uploaded(client, backend, uid, "docs/sub/b.txt")
+    elsewhere = uploaded(client, backend, uid, "other/c.txt")
+    not_sent = presign(client, uid, uid, "docs/d.txt").get_json()
+    response = get(client, "/list", uid, path="docs", recursive="false")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert [f["logical_path"] for f in body["files"]] == ["docs/a.txt"] and body["folders"] == ["sub"]
+    assert get(client, "/list", uid, path="docs/sub").get_json()["files"][0]["logical_path"] == "docs/sub/b.txt"
+    assert intent_of(app, elsewhere).status == IntentStatus.pending  # not under the folder read
+    assert intent_of(app, not_sent).status == IntentStatus.pending  # nothing arrived
+    assert [f["logical_path"] for f in get(client, "/list", uid).get_json()["files"]] == [
+        "docs/a.txt",
+        "docs/sub/b.txt",
+        "other/c.txt",
+    ]
+
+
+def test_downloads_and_versions_complete_it(make_app, backend, uid):
+    app = make_app(backend)
+    client = app.test_client()
+    uploaded(client, backend, uid, "docs/proxy.txt")
+    response = get(client, "/download/proxy", uid, path="docs/proxy.txt")
+    assert (response.status_code, response.get_data()) == (200, CONTENT)
+    uploaded(client, backend, uid, "docs/presigned.txt")
+    response = get(client, "/download/presign", uid, path="docs/presigned.txt")
+    assert response.status_code == 200, response.get_json()
+    uploaded(client, backend, uid, "docs/versions.txt")
+    response = get(client, "/versions", uid, path="docs/versions.txt")
+    assert response.status_code == 200, response.get_json()
+    assert [v["version_number"] for v in response.get_json()["versions"]] == [1]
+
+
+def test_a_read_by_file_id_completes_a_new_version(make_app, backend, uid):
+    app = make_app(backend)
+    client = app.test_client()
+    uploaded(client, backend, uid, content=b"version 1")
+    file_id = get(client, "/metadata", uid, path="docs/a.txt").get_json()["file"]["id"]
+    uploaded(client, backend, uid, content=b"version 2")
+    response = client.get("/metadata", query_string={"file_id": file_id}, headers=bearer(uid))
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["current_version"]["version_number"] == 2
+
+
+def test_a_read_rejects_a_bad_object_like_confirm(make_app, backend, uid):
+    app = make_app(backend)
+    client = app.test_client()
+    presigned = uploaded(client, backend, uid, checksum_sha256=sha256(b"what was announced"))
+    assert get(client, "/metadata", uid, path="docs/a.txt").status_code == 404
+    assert intent_of(app, presigned).status == IntentStatus.failed
+    [(user, outcome, details)] = confirm_audits(app, presigned)
+    assert (user, outcome, details["reason"], details["via"]) == (uid, "rejected", "validation_error", "read")
+    assert objects(app, uid) == []
+    assert get(client, "/list", uid).get_json()["files"] == []
+
+
+def test_a_read_by_someone_who_may_not_read_there_completes_nothing(make_app, backend, uid):
+    app = make_app(backend)
+    client = app.test_client()
+    presigned = uploaded(client, backend, uid)
+    assert get(client, "/metadata", uid, reader="intruder", path="docs/a.txt").status_code == 403
+    assert get(client, "/list", uid, reader="intruder").status_code == 403
+    assert intent_of(app, presigned).status == IntentStatus.pending
+    assert objects(app, uid) == [presigned["object_key"]]  # not even copied
+    assert get(client, "/metadata", uid, path="docs/a.txt").status_code == 200
 
 
 # -- the worker ----------------------------------------------------------------------------------------------------
@@ -231,13 +329,42 @@ def test_no_transaction_is_open_while_an_upload_is_copied_and_hashed(make_app, d
             seen.append((method, open_transactions(database_url)))
 
     uploaded(client, "minio", uid, "docs/by-worker.txt")
+    uploaded(client, "minio", uid, "docs/by-read.txt")
     watched_s3.on_request = look
-    assert worker_pass(app).completed == 1
+    assert worker_pass(app).completed == 2
+    uploaded(client, "minio", uid, "docs/by-read.txt")
+    assert get(client, "/metadata", uid, path="docs/by-read.txt").get_json()["current_version"]["version_number"] == 2
     presigned = uploaded(client, "minio", uid, "docs/confirmed.txt")
     assert confirm(client, uid, presigned["upload_id"]).status_code == 201
     watched_s3.on_request = None
     assert {method for method, _ in seen} >= {"HEAD", "PUT", "GET", "DELETE"}
     assert [count for _, count in seen] == [0] * len(seen)
+
+
+def test_an_upload_to_a_file_someone_else_locked_waits_without_copying_its_bytes(make_app, watched_s3, uid):
+    from app.extensions import db
+    from app.models import FileLock
+
+    app = make_app("minio", MINIO_ENDPOINT=watched_s3.endpoint)
+    client = app.test_client()
+    bucket = app.config["BUCKET_USERS"]
+    uploaded(client, "minio", uid, content=b"version 1")
+    first = get(client, "/metadata", uid, path="docs/a.txt").get_json()
+    presigned = uploaded(client, "minio", uid, content=b"version 2")
+    lock_id = add_lock(app, first["file"]["id"], locked_by="someone-else")
+
+    watched_s3.clear()
+    for _ in range(2):  # every read tries again
+        assert get(client, "/metadata", uid, path="docs/a.txt").get_json()["current_version"]["version_number"] == 1
+    assert worker_pass(app).deferred == 1
+    assert confirm(client, uid, presigned["upload_id"]).status_code == 409
+    assert watched_s3.calls_on(bucket, presigned["object_key"]) == ["HEAD"] * 4  # a stat each, never a copy
+    assert intent_of(app, presigned).status == IntentStatus.pending
+
+    with app.app_context():
+        db.session.execute(sa.delete(FileLock).where(FileLock.id == lock_id))
+        db.session.commit()
+    assert get(client, "/metadata", uid, path="docs/a.txt").get_json()["current_version"]["version_number"] == 2
 
 
 def test_an_intent_whose_claim_ran_out_is_completed_once(make_app, watched_s3, uid):
@@ -275,3 +402,33 @@ def test_an_intent_whose_claim_ran_out_is_completed_once(make_app, watched_s3, u
     assert key != held[0] and not object_exists(app, held[0])  # A's copy is gone, B's is the version
     assert objects(app, uid) == [key]
     assert len(confirm_audits(app, presigned)) == 1
+
+
+def test_gc_leaves_an_expired_intent_alone_while_it_is_being_completed(make_app, watched_s3, uid):
+    # The URL expired after the bytes arrived; a worker is hashing them when gc runs: gc must not expire the
+    # intent and delete the object under the worker's feet.
+    clock = ManualClock()
+    app = make_app("minio", MINIO_ENDPOINT=watched_s3.endpoint, clock=clock)
+    client = app.test_client()
+    bucket = app.config["BUCKET_USERS"]
+    presigned = uploaded(client, "minio", uid, expires_in=60)
+    hashing, go_on = threading.Event(), threading.Event()
+
+    def hold_read(method: str, path: str) -> None:
+        if method == "GET" and path.startswith(f"/{bucket}/{uid}/"):
+            hashing.set()
+            go_on.wait(30)
+
+    watched_s3.on_request = hold_read
+    reports = []
+    worker = threading.Thread(target=lambda: reports.append(worker_pass(app)))
+    worker.start()
+    assert hashing.wait(30)
+    clock.advance(61)  # past the intent's expiry, within the worker's claim
+    result = app.test_cli_runner().invoke(args=["storage", "gc"])
+    assert "expired upload intents: 0" in result.output, result.output
+    go_on.set()
+    worker.join(30)
+    watched_s3.on_request = None
+    assert reports[0].completed == 1
+    assert intent_of(app, presigned).status == IntentStatus.confirmed

@@ -103,19 +103,44 @@ def test_presigned_upload(make_app, auth, team, backend, method):
     data = confirmed["data"]
     assert data["version_number"] == 1 and data["size"] == len(SPEC_V1)
     assert data["checksum_sha256"] == hashlib.sha256(SPEC_V1).hexdigest()
-    assert data["object_key"] == presigned["object_key"] and data["mime_type"] == "application/pdf"
+    assert data["object_key"] != presigned["object_key"]  # the version's own copy: the URL cannot change it
+    assert data["mime_type"] == "application/pdf"
     assert download(client, auth("u3"), **SPEC) == SPEC_V1
     assert ("p1", "write", "u2") in asked(team)
-    # confirming twice is refused; someone else's upload id is not found
-    assert (
-        call(client, "POST", "/upload/confirm", auth("u2"), 409, json={"upload_id": presigned["upload_id"]})["message"]
-        == "invalid_state"
-    )
+    # confirming again answers the same version; someone else's upload id is not found
+    again = call(client, "POST", "/upload/confirm", auth("u2"), 201, json={"upload_id": presigned["upload_id"]})
+    assert again["data"] == data
     assert (
         call(client, "POST", "/upload/confirm", auth("u3"), 404, json={"upload_id": presigned["upload_id"]})["message"]
         == "file_not_found"
     )
     assert [(a, u) for a, u, _ in audit_actions(app, data["file_id"]) if a in CHANGES] == [("upload_confirm", "u2")]
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+def test_presigned_upload_without_a_confirm_call(make_app, auth, team, backend, method):
+    # The seed's workflow 1 as written: presign, PUT the bytes, and nothing else; the next read shows the file.
+    app = make_app(backend)
+    client = app.test_client()
+    request = {**SPEC, "content_type": "application/pdf", "method": method}
+    presigned = call(client, "POST", "/upload/presign", auth("u2"), 200, json=request)
+    assert send_to_store(client, presigned, SPEC_V1) in (200, 201, 204)
+
+    meta = call(client, "GET", "/metadata", auth("u3"), 200, query_string=SPEC)
+    version = meta["current_version"]
+    assert (version["version_number"], version["size"], version["created_by"]) == (1, len(SPEC_V1), "u2")
+    assert version["checksum_sha256"] == hashlib.sha256(SPEC_V1).hexdigest()
+    assert meta["file"]["owner_id"] == "u2"
+    assert download(client, auth("w1"), **SPEC) == SPEC_V1
+    assert [(a, u) for a, u, _ in audit_actions(app, meta["file"]["id"]) if a in CHANGES] == [("upload_confirm", "u2")]
+
+    # the next one, in the same folder, appears in the folder's listing
+    second = call(client, "POST", "/upload/presign", auth("u2"), 200, json={**request, "path": "docs/annex.pdf"})
+    assert send_to_store(client, second, SPEC_EDIT) in (200, 201, 204)
+    listing = call(
+        client, "GET", "/list", auth("w1"), 200, query_string={"bucket": "projects", "id": "p1", "path": "docs"}
+    )
+    assert [f["logical_path"] for f in listing["files"]] == ["docs/annex.pdf", "docs/spec.pdf"]
 
 
 def test_presigned_upload_refused_per_project_and_user(client, auth, team):
