@@ -31,8 +31,8 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 MAX_BODY = 1 << 20  # a decision is tiny; a huge answer is garbage, not something to buffer
-# A healthy project service answers well within this; calls in flight longer than this look stuck (see Bulkhead).
-QUEUE_GRACE = 0.1
+# With every slot taken and no answer for this share of the deadline, the calls in flight look stuck (see Bulkhead).
+PATIENCE = 0.125
 # One lock orders attach, release and abort, so an abort never shuts down a connection another call now owns.
 _LOCK = threading.Lock()
 _local = threading.local()
@@ -151,23 +151,25 @@ class CircuitBreaker:
 
 
 class Bulkhead:
-    """At most `limit` calls in flight. When all slots are taken, a caller waits for one only while the oldest call in
-    flight is younger than `grace` seconds (a busy but healthy service frees a slot within that); once the calls in
-    flight look stuck, it is refused at once instead of queueing towards its deadline."""
+    """At most `limit` calls in flight. When all slots are taken, a caller waits for one while the project service
+    shows progress (an answer came, or the oldest call in flight started, less than `patience` seconds ago) and
+    until its own deadline; when it shows none, the calls in flight look stuck and the caller is refused at once."""
 
-    def __init__(self, limit: int, grace: float) -> None:
+    def __init__(self, limit: int, patience: float) -> None:
         if limit < 1:
             raise ValueError("the concurrency cap must be at least 1")
         self.limit = limit
-        self.grace = grace
+        self.patience = patience
         self._changed = threading.Condition()
         self._started: dict[object, float] = {}  # slot -> when its call started (monotonic)
+        self._answered_at = float("-inf")  # when a call last came back with an answer
 
-    def acquire(self) -> object | None:
-        """A slot to give back with release(), or None when the calls in flight look stuck."""
+    def acquire(self, deadline: float) -> object | None:
+        """A slot to give back with release(), or None when none frees while the service shows progress."""
         with self._changed:
             while len(self._started) >= self.limit:
-                wait = self.grace - (time.monotonic() - min(self._started.values()))
+                progress = max(self._answered_at, min(self._started.values()))
+                wait = min(progress + self.patience, deadline) - time.monotonic()
                 if wait <= 0:
                     return None
                 self._changed.wait(wait)
@@ -175,9 +177,12 @@ class Bulkhead:
             self._started[slot] = time.monotonic()
             return slot
 
-    def release(self, slot: object) -> None:
+    def release(self, slot: object, answered: bool) -> None:
+        """Give the slot back; `answered`: the call came back with an answer (progress), not a failure."""
         with self._changed:
             del self._started[slot]
+            if answered:
+                self._answered_at = time.monotonic()
             self._changed.notify()
 
 
@@ -281,9 +286,8 @@ class _AbortableAdapter(HTTPAdapter):
 class ProjectClient:
     """Asks the project service for file-access decisions; every failure raises ProjectServiceUnavailable.
 
-    At most `max_concurrency` calls are in flight: one more waits at most QUEUE_GRACE seconds for a slot, and none
-    once the calls in flight are older than that (they look stuck): it is denied instead of queueing towards its
-    deadline.
+    At most `max_concurrency` calls are in flight: one more waits for a slot while the service shows progress, and is
+    denied at once when the calls in flight look stuck (see Bulkhead) instead of queueing towards its deadline.
     After `breaker_failures` consecutive failures calls are denied at once for `breaker_reset` seconds.
     """
 
@@ -306,7 +310,7 @@ class ProjectClient:
         self.retry_after = retry_after
         self.dialect = DIALECTS[dialect]
         self.breaker = CircuitBreaker(breaker_failures, breaker_reset, clock or Clock())
-        self.bulkhead = Bulkhead(max_concurrency, QUEUE_GRACE)
+        self.bulkhead = Bulkhead(max_concurrency, PATIENCE * timeout)
         self._session = requests.Session()
         # The caller's JWT must reach only base_url: no proxy or netrc credentials from the environment.
         self._session.trust_env = False
@@ -346,35 +350,38 @@ class ProjectClient:
             # The caller's fault, not the service's: refused before the breaker counts anything. Checked here
             # because requests' own error would quote the token into the log.
             raise self._denial(path, "the token cannot be sent as a cookie or header value", self.retry_after)
-        slot = self.bulkhead.acquire()
+        deadline = time.monotonic() + self.timeout  # waiting for a slot counts against the call's deadline
+        slot = self.bulkhead.acquire(deadline)
         if slot is None:
             observability.project_rejected("concurrency")
             # A slot frees within one deadline: every call in flight ends by then.
             raise self._denial(path, "too many calls in flight", max(1, math.ceil(self.timeout)), log=False)
+        ok = False
         try:
             try:
                 probe = self.breaker.admit()
             except BreakerOpen as exc:
                 observability.project_rejected("breaker_open")
                 raise self._denial(path, str(exc), exc.retry_after, log=False) from None
-            ok = False
             try:
-                result = self._exchange_within_deadline(path, payload, token, parse)
+                result = self._exchange_within_deadline(deadline, path, payload, token, parse)
                 ok = True
                 return result
             finally:
                 if (state := self.breaker.record(ok, probe)) is not None:
                     logger.warning("project service circuit %s", state)
         finally:
-            self.bulkhead.release(slot)
+            self.bulkhead.release(slot, answered=ok)
 
     def _denial(self, path: str, reason: str, retry_after: int, *, log: bool = True) -> ProjectServiceUnavailable:
         if log:  # rejections by the breaker or the cap are counted in metrics, not logged one by one
             logger.warning("project service %s failed, denying access: %s", path, reason)
         return ProjectServiceUnavailable(headers={"Retry-After": str(retry_after)})
 
-    def _exchange_within_deadline(self, path: str, payload: dict, token: str | None, parse: Callable[[Any], T]) -> T:
-        call = _Call(time.monotonic() + self.timeout)
+    def _exchange_within_deadline(
+        self, deadline: float, path: str, payload: dict, token: str | None, parse: Callable[[Any], T]
+    ) -> T:
+        call = _Call(deadline)
         with _LOCK:
             self._inflight.add(call)
         outcome = "error"
