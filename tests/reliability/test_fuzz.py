@@ -45,8 +45,16 @@ def test_stateful_workflows(fuzz_app, fuzz_world, fuzz_report):
     """Scenarios chained by the links of tests/support/fuzz_spec.py: upload → metadata → lock → copy → commit → …"""
 
     machine = load_schema(SPEC, stateful=True).as_state_machine()
-    # Scenarios must be able to start with an upload (see FILE_PRODUCERS in tests/support/fuzz_spec.py).
+    # Scenarios must be able to start with an upload (see FILE_PRODUCERS in tests/support/fuzz_spec.py) and the
+    # main chain must exist: upload → copy → commit → approve, presign → confirm.
     assert {"RANDOM__POST_upload_proxy", "RANDOM__POST_upload_presign"} <= machine.root_rules, machine.root_rules
+    chain = {
+        "POST_upload_proxy___201_Copy__POST_copy",
+        "POST_copy___201_Commit__POST_versions_commit",
+        "POST_versions_commit___201_Approve__POST_versions_version_id_approve",
+        "POST_upload_presign___200_Confirm__POST_upload_confirm",
+    }
+    assert chain <= set(vars(machine)), chain - set(vars(machine))
 
     class Workflow(machine):
         def step(self, input):
