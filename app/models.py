@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -28,6 +29,32 @@ class UTCDateTime(sa.TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+class code_point_order(sa.sql.functions.GenericFunction):  # noqa: N801 (used like a SQL function)
+    """A text column compared and sorted by code point: `COLLATE "C"` on PostgreSQL, whatever the database's
+    collation (SQLite already compares bytes). A folder's subtree is then one range of paths, in index order."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(code_point_order)
+def _code_point_order(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(code_point_order, "postgresql")
+def _code_point_order_postgresql(element, compiler, **kw):
+    return f'{compiler.process(element.clauses, **kw)} COLLATE "C"'
+
+
+def path_depth(path):
+    """How many `/` a path holds: 0 at the root of a bucket id. Spelled as the index ix_files_folder_keyset has it
+    (constants inlined: a bound parameter would not match the index expression)."""
+    return sa.func.length(path) - sa.func.length(
+        sa.func.replace(path, sa.literal_column("'/'"), sa.literal_column("''"))
+    )
 
 
 def utcnow() -> datetime:
@@ -147,6 +174,24 @@ class File(db.Model):
             sqlite_where=sa.text("NOT is_deleted"),
         ),
         sa.Index("ix_files_listing", "bucket_type", "bucket_id", "logical_path"),
+        # GET /list: pages in (path, id) order by code point, folders as ranges (migration 0003 builds them).
+        sa.Index(
+            "ix_files_listing_keyset",
+            "bucket_type",
+            "bucket_id",
+            code_point_order(sa.text("logical_path")),
+            "id",
+            postgresql_include=["is_deleted"],
+        ),
+        sa.Index(
+            "ix_files_folder_keyset",
+            "bucket_type",
+            "bucket_id",
+            path_depth(sa.text("logical_path")),
+            code_point_order(sa.text("logical_path")),
+            "id",
+            postgresql_include=["is_deleted"],
+        ),
     )
 
 

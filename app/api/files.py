@@ -28,8 +28,13 @@ class PaginationSchema(Schema):
 
 class FileListSchema(Schema):
     files = fields.List(fields.Nested(FileSchema))
-    pagination = fields.Nested(PaginationSchema)
+    pagination = fields.Nested(
+        PaginationSchema, metadata={"description": "page, limit, total_items, total_pages; only limit with a cursor"}
+    )
     folders = fields.List(fields.String(), metadata={"description": "Sub-folder names (recursive=false only)"})
+    next_cursor = fields.String(
+        allow_none=True, metadata={"description": "With `cursor`: the cursor of the next page; null after the last one"}
+    )
 
 
 class LockHistorySchema(LockSchema):
@@ -63,7 +68,7 @@ class DeletedSchema(Schema):
 @blp.response(200, FileListSchema)
 @blp.alt_response(400, description="missing_fields, invalid_path, bucket_not_found, validation_error")
 def list_files(query):
-    """List the files under a folder (recursive by default), ordered by path, paginated (page or offset)."""
+    """List the files under a folder (recursive by default), ordered by path, paginated (page, offset or cursor)."""
     return files.list_files(caller(), query)
 
 

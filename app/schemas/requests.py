@@ -6,11 +6,23 @@ the `Address` / `FileRef` after the fields' own checks (bucket enum, bucket id p
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import uuid
 from dataclasses import dataclass
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates
+from marshmallow import (
+    EXCLUDE,
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from app.schemas.address import (
     BUCKET_ID_RE,
@@ -120,34 +132,80 @@ class ListQuery:
     category: str | None = None
     status: str | None = None
     include_deleted: bool = False
+    by_cursor: bool = False  # keyset pagination: `after` (None: from the start), no OFFSET and no total count
+    after: ListCursor | None = None
 
     @property
     def page(self) -> int:
         return self.offset // self.limit + 1
 
 
+MAX_CURSOR = 4096
+
+
+@dataclass(frozen=True)
+class ListCursor:
+    """A position in a listing: just after the file at (path, id), in code-point order of paths."""
+
+    path: str
+    file_id: uuid.UUID
+
+    def encode(self) -> str:
+        """Opaque to clients: URL-safe base64 of a JSON pair, without padding."""
+        text = json.dumps([self.path, str(self.file_id)], ensure_ascii=False, separators=(",", ":"))
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> ListCursor:
+        """The cursor a `next_cursor` encoded; ValidationError (on `cursor`) for anything else."""
+        try:
+            raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+            path, file_id = json.loads(raw.decode())
+            if not isinstance(path, str) or "\x00" in path:
+                raise ValueError
+            path.encode()  # no lone surrogate
+            return cls(path, uuid.UUID(file_id))
+        except (binascii.Error, UnicodeError, ValueError, TypeError, AttributeError):
+            raise ValidationError("Not a cursor this service gave (use a next_cursor).", "cursor") from None
+
+
 class ListArgsSchema(FolderFieldsSchema):
     page = _int(1, MAX_PAGE, query=True, load_default=1)
     offset = _int(0, MAX_OFFSET, query=True, metadata={"description": "Rows to skip; wins over page"})
     limit = _int(1, MAX_LIMIT, query=True, load_default=50)
+    cursor = fields.String(
+        validate=validate.Length(max=MAX_CURSOR),
+        metadata={
+            "description": "Keyset pagination instead of page/offset: empty for the first page, then the "
+            "`next_cursor` of the previous answer. A page costs the same however deep; no total is counted."
+        },
+    )
     recursive = fields.Boolean(load_default=True)
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     status = fields.String(validate=validate.OneOf(STATUSES))
     include_deleted = fields.Boolean(load_default=False)
+
+    @validates_schema(pass_original=True)
+    def one_way_to_page(self, data, original, **_):
+        if "cursor" in data and any(name in original for name in ("page", "offset")):
+            raise ValidationError("Give either cursor or page/offset.", "cursor")
 
     @post_load
     def make(self, data, **_):
         offset = data.get("offset")
         if offset is None:
             offset = (data["page"] - 1) * data["limit"]
+        cursor = data.get("cursor")
         return ListQuery(
             folder=parse_address(data, folder=True),
             limit=data["limit"],
-            offset=offset,
+            offset=0 if cursor is not None else offset,
             recursive=data["recursive"],
             category=data.get("category"),
             status=data.get("status"),
             include_deleted=data["include_deleted"],
+            by_cursor=cursor is not None,
+            after=ListCursor.decode(cursor) if cursor else None,
         )
 
 

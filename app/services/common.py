@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
@@ -53,35 +54,121 @@ def address_target(address: Address) -> Target:
     return Target(address.bucket, address.bucket_id, address.path)
 
 
-def find_file(ref: FileRef, *, include_deleted: bool = False, for_update: bool = False) -> File | None:
-    query = sa.select(File)
-    if ref.file_id is not None:
-        query = query.where(File.id == ref.file_id)
+@functools.cache
+def _lookup(by_id: bool, include_deleted: bool, for_update: bool, with_lock: bool, with_pending: bool) -> sa.Select:
+    """The statement that finds a file, built once per shape: hot reads then only bind values (`file_id`, or
+    `bucket_type`, `bucket_id`, `path`; `now` for the lock). Columns: the File (with its current version, joined),
+    then its active lock and whether uploads are pending at its address, when asked for."""
+    columns: list = [File]
+    if with_lock:
+        columns.append(FileLock)
+    if with_pending:
+        columns.append(_pending_uploads_at(File.bucket_type, File.bucket_id, File.logical_path).label("pending"))
+    query = sa.select(*columns)
+    if with_lock:  # at most one unreleased lock per file (uq_file_locks_active): the join adds no row
+        query = query.outerjoin(
+            FileLock,
+            sa.and_(
+                FileLock.file_id == File.id,
+                FileLock.released_at.is_(None),
+                FileLock.expires_at > sa.bindparam("now", type_=FileLock.expires_at.type),
+            ),
+        )
+    if by_id:
+        query = query.where(File.id == sa.bindparam("file_id"))
     else:
-        a = ref.address
-        query = query.where(File.bucket_type == a.bucket, File.bucket_id == a.bucket_id, File.logical_path == a.path)
+        query = query.where(
+            File.bucket_type == sa.bindparam("bucket_type"),
+            File.bucket_id == sa.bindparam("bucket_id"),
+            File.logical_path == sa.bindparam("path"),
+        )
     if not include_deleted:
         query = query.where(File.is_deleted.is_(False))
+    query = query.order_by(File.created_at.desc())
     if for_update:  # the row as it is now, not as this session first read it
-        query = query.with_for_update(of=File).execution_options(populate_existing=True)
-    return db.session.scalars(query.order_by(File.created_at.desc())).first()
+        return query.with_for_update(of=File).execution_options(populate_existing=True)
+    return query.limit(1)
+
+
+def _pending_uploads_at(bucket_type, bucket_id, path) -> sa.Exists:
+    """Whether presigned uploads to that address wait for completion (ix_upload_intents_pending_address)."""
+    from app.models import IntentStatus, UploadIntent
+
+    return sa.exists().where(
+        UploadIntent.status == IntentStatus.pending,
+        UploadIntent.bucket_type == bucket_type,
+        UploadIntent.bucket_id == bucket_id,
+        UploadIntent.logical_path == path,
+    )
+
+
+def _find(ref: FileRef, *, include_deleted=False, for_update=False, with_lock=False, with_pending=False):
+    """The row of `_lookup` for ref (None when no file matches); `file.lock` set when `with_lock`."""
+    by_id = ref.file_id is not None
+    if by_id:
+        values = {"file_id": ref.file_id}
+    else:
+        values = {"bucket_type": ref.address.bucket, "bucket_id": ref.address.bucket_id, "path": ref.address.path}
+    if with_lock:
+        values["now"] = now()
+    statement = _lookup(by_id, include_deleted, for_update, with_lock, with_pending)
+    row = db.session.execute(statement, values).first()
+    if row is not None and with_lock:
+        row[0].lock = row[1]
+    return row
+
+
+def find_file(ref: FileRef, *, include_deleted: bool = False, for_update: bool = False) -> File | None:
+    row = _find(ref, include_deleted=include_deleted, for_update=for_update)
+    return row[0] if row is not None else None
 
 
 def load_authorized(
-    caller: Caller, ref: FileRef, action: str, *, include_deleted: bool = False, for_update: bool = False
+    caller: Caller,
+    ref: FileRef,
+    action: str,
+    *,
+    include_deleted: bool = False,
+    for_update: bool = False,
+    with_lock: bool = False,
 ) -> File:
-    """The file named by ref, after the policy allowed `action`; FileNotFound when absent.
+    """The file named by ref, after the policy allowed `action`; FileNotFound when absent. `with_lock` also sets
+    `file.lock`, its active lock, from the same statement.
 
     With an address the decision is made before the lookup, so a refused caller learns nothing about existence.
     """
     if ref.address is not None:
         policy().require(caller.principal, address_target(ref.address), action)
-    file = find_file(ref, include_deleted=include_deleted, for_update=for_update)
-    if file is None:
+    row = _find(ref, include_deleted=include_deleted, for_update=for_update, with_lock=with_lock)
+    if row is None:
         raise FileNotFound()
     if ref.address is None:
-        _require_by_id(caller, file, action)
-    return file
+        _require_by_id(caller, row[0], action)
+    return row[0]
+
+
+def load_for_read(caller: Caller, ref: FileRef) -> File:
+    """load_authorized(ref, "read", with_lock=True), after completing the presigned uploads nobody confirmed at the
+    file's address (contract §9). Whether any is pending comes with the file's row, so a read where none is costs
+    one statement; by address, a missing file may be one such upload's. Raises AccessDenied, FileNotFound."""
+    from app.services import intents  # intents builds on this module
+
+    if ref.address is not None:
+        policy().require(caller.principal, address_target(ref.address), "read")
+    row = _find(ref, with_lock=True, with_pending=True)
+    if row is not None and row.pending or row is None and ref.address is not None:
+        at = (
+            ref
+            if row is None
+            else FileRef(address=Address(str(row[0].bucket_type), row[0].bucket_id, row[0].logical_path))
+        )
+        intents.complete_at(caller, at)
+        row = _find(ref, with_lock=True)
+    if row is None:
+        raise FileNotFound()
+    if ref.address is None:
+        _require_by_id(caller, row[0], "read")
+    return row[0]
 
 
 def _require_by_id(caller: Caller, file: File, action: str) -> None:

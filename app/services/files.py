@@ -7,16 +7,26 @@ import math
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AuditLog, File, FileLock, FileStatus, FileVersion
+from app.models import (
+    AuditLog,
+    File,
+    FileLock,
+    FileStatus,
+    FileVersion,
+    IntentStatus,
+    UploadIntent,
+    code_point_order,
+    path_depth,
+)
 from app.schemas.address import FileRef
-from app.schemas.requests import DeleteCommand, ListQuery, MetadataQuery
-from app.services import audit
+from app.schemas.requests import DeleteCommand, ListCursor, ListQuery, MetadataQuery
+from app.services import audit, intents
 from app.services.common import (
     address_target,
-    attach_locks,
     drain_deletions,
     ensure_unlocked,
     load_authorized,
+    load_for_read,
     now,
     physical_bucket,
     policy,
@@ -34,54 +44,116 @@ def _position_of_slash(text):
     return sa.func.instr(text, "/")
 
 
-def list_files(caller: Caller, query: ListQuery) -> dict:
-    """A page of the files under a folder, ordered by path, with their active locks.
+ordered_path = code_point_order(File.logical_path)  # listings go by code point: a folder is one range of the indexes
 
-    `recursive=false` gives the direct children and the names of the sub-folders. One authorization decision
+
+def _subtree(prefix: str) -> list:
+    """Paths under the folder `prefix` (which ends with `/`): the range [prefix, prefix with its `/` as `0`)."""
+    return [ordered_path >= prefix, ordered_path < prefix[:-1] + "0"] if prefix else []
+
+
+def list_files(caller: Caller, query: ListQuery) -> dict:
+    """A page of the files under a folder, ordered by path (code point, then id), with their active locks.
+
+    `recursive=false` gives the direct children and the names of the sub-folders. Paged by offset (with the total
+    count) or by cursor (keyset: no count; a page costs the same however deep). One authorization decision
     (`read` on the bucket address). Raises the 400s of §1, AccessDenied, ProjectServiceUnavailable.
     """
     address = query.folder
     policy().require(caller.principal, address_target(address), "read")
     prefix = f"{address.path}/" if address.path else ""
-    conditions = [File.bucket_type == address.bucket, File.bucket_id == address.bucket_id]
-    if prefix:
-        # substr, not LIKE: `%` and `_` in a folder name are literal and the comparison is case-sensitive everywhere
-        conditions.append(sa.func.substr(File.logical_path, 1, len(prefix)) == prefix)
+    place = [File.bucket_type == address.bucket, File.bucket_id == address.bucket_id, *_subtree(prefix)]
+    filters = []
     if not query.include_deleted:
-        conditions.append(File.is_deleted.is_(False))
+        filters.append(File.is_deleted.is_(False))
     if query.status:
-        conditions.append(File.status == query.status)
+        filters.append(File.status == query.status)
     if query.category:
-        conditions.append(File.current_version.has(FileVersion.category == query.category))
-    rest = sa.func.substr(File.logical_path, len(prefix) + 1)
-    shown = conditions if query.recursive else [*conditions, rest.not_like("%/%")]
-    limit = query.limit
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(File).where(*shown))
-    files = list(
-        db.session.scalars(
-            sa.select(File).where(*shown).order_by(File.logical_path, File.id).offset(query.offset).limit(limit)
-        )
-    )
-    attach_locks(files)
-    result = {
-        "files": files,
-        "pagination": {
-            "page": query.page,
-            "limit": limit,
-            "total_items": total,
-            "total_pages": math.ceil(total / limit),
-        },
-    }
+        filters.append(File.current_version.has(FileVersion.category == query.category))
+    depth = prefix.count("/")
+    shown = [*place, *filters] if query.recursive else [*place, *filters, path_depth(File.logical_path) == depth]
+    total = None
+    if query.by_cursor:
+        pending = db.session.scalar(sa.select(_pending_uploads_under(address, prefix)))
+    else:
+        total, pending = db.session.execute(
+            sa.select(sa.func.count(), _pending_uploads_under(address, prefix)).select_from(File).where(*shown)
+        ).one()
+    completed = pending and intents.complete_under(caller, address)  # presigned uploads nobody confirmed (§9)
+    if completed and total is not None:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(File).where(*shown))
+    files, next_cursor = _page(shown, query)
+    if query.by_cursor:
+        result = {"files": files, "pagination": {"limit": query.limit}, "next_cursor": next_cursor}
+    else:
+        pages = math.ceil(total / query.limit)
+        pagination = {"page": query.page, "limit": query.limit, "total_items": total, "total_pages": pages}
+        result = {"files": files, "pagination": pagination}
     if not query.recursive:
-        result["folders"] = _folders(conditions, rest)
+        result["folders"] = _folders([*place, *filters], prefix, depth)
     return result
 
 
-def _folders(conditions: list, rest) -> list[str]:
-    """Distinct names of the next path segment of the deeper files matching the same filters."""
-    name = sa.func.substr(rest, 1, _position_of_slash(rest) - 1)
-    query = sa.select(name).where(*conditions, rest.like("%/%")).distinct()
-    return sorted(db.session.scalars(query))  # code-point order whatever the database's collation
+def _pending_uploads_under(address, prefix: str) -> sa.Exists:
+    """Whether presigned uploads wait for completion anywhere under the folder (see intents.complete_under)."""
+    conditions = [UploadIntent.bucket_type == address.bucket, UploadIntent.bucket_id == address.bucket_id]
+    if prefix:
+        conditions.append(sa.func.substr(UploadIntent.logical_path, 1, len(prefix)) == prefix)
+    return sa.exists().where(UploadIntent.status == IntentStatus.pending, *conditions)
+
+
+def _page(shown: list, query: ListQuery) -> tuple[list[File], str | None]:
+    """The page's files with their active locks, and the cursor after it (None on the last page).
+
+    The page's ids come first, from the index alone, then their rows, versions and locks: a deep OFFSET skips
+    index entries, not joined rows.
+    """
+    ids = sa.select(File.id).where(*shown)
+    if query.after is not None:
+        ids = ids.where(sa.tuple_(ordered_path, File.id) > sa.tuple_(query.after.path, query.after.file_id))
+    ids = ids.order_by(ordered_path, File.id).offset(query.offset).limit(query.limit + 1).subquery()
+    active = sa.and_(FileLock.file_id == File.id, FileLock.released_at.is_(None), FileLock.expires_at > now())
+    rows = db.session.execute(
+        sa.select(File, FileLock)
+        .join(ids, File.id == ids.c.id)
+        .outerjoin(FileLock, active)
+        .order_by(ordered_path, File.id)
+    ).all()
+    files = []
+    for file, lock in rows[: query.limit]:
+        file.lock = lock
+        files.append(file)
+    more = len(rows) > query.limit
+    return files, ListCursor(files[-1].logical_path, files[-1].id).encode() if more else None
+
+
+def _folders(conditions: list, prefix: str, depth: int) -> list[str]:
+    """Distinct names of the next path segment of the deeper files matching the same conditions.
+
+    A skip scan: from the start of the folder, the first deeper file names a sub-folder, then the search goes on
+    after that sub-folder's range (its path with `/` replaced by `0`); one index probe per sub-folder, whatever
+    the number of files under them.
+    """
+
+    def first_deeper(start):
+        return (
+            sa.select(File.logical_path)
+            .where(*conditions, ordered_path >= start, path_depth(File.logical_path) > depth)
+            .order_by(ordered_path)
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    def name_in(path):  # the sub-folder a deeper path is in
+        rest = sa.func.substr(path, len(prefix) + 1)
+        return sa.func.substr(rest, 1, _position_of_slash(rest) - 1)
+
+    start = sa.literal(prefix, sa.String)
+    walk = sa.select(first_deeper(start).label("path")).cte("walk", recursive=True)
+    previous = walk.alias("previous")
+    after_previous = start.op("||")(name_in(previous.c.path)).op("||")(sa.literal("0", sa.String))
+    walk = walk.union_all(sa.select(first_deeper(after_previous)).where(previous.c.path.is_not(None)))
+    return sorted(db.session.scalars(sa.select(name_in(walk.c.path)).where(walk.c.path.is_not(None))))
 
 
 def get_metadata(caller: Caller, query: MetadataQuery) -> dict:
@@ -89,8 +161,7 @@ def get_metadata(caller: Caller, query: MetadataQuery) -> dict:
 
     Raises the 400s of §1, AccessDenied, FileNotFound (also for a logically deleted file).
     """
-    file = load_authorized(caller, query.ref, "read")
-    attach_locks([file])
+    file = load_for_read(caller, query.ref)  # with its lock; completes presigned uploads nobody confirmed (§9)
     result = {"file": file, "current_version": file.current_version}
     if query.include_versions:
         result["versions"] = list(
