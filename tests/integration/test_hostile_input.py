@@ -341,8 +341,9 @@ def gunicorn_url(database_url, tmp_path) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {
-        **os.environ,
+    env = {  # only what the service needs: nothing another test left in os.environ
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
         "FLASK_ENV": "testing",
         "DATABASE_URL": database_url,
         "JWT_SECRET": SECRET,
@@ -355,19 +356,27 @@ def gunicorn_url(database_url, tmp_path) -> Iterator[str]:
     }
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread"]
     command += ["--workers", "1", "--threads", "4", "--no-control-socket", "wsgi:app"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
-        for _ in range(300):
-            assert server.poll() is None, server.stderr.read().decode()[-2000:]
-            with contextlib.suppress(OSError):
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            time.sleep(0.1)
-        yield url
+        _wait_until_answering(port, server, log)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         server.wait(30)
+
+
+def _wait_until_answering(port: int, server: subprocess.Popen, log: Path) -> None:
+    """Until a worker answers HTTP (the master accepts connections before any worker has booted)."""
+    for _ in range(600):
+        assert server.poll() is None, log.read_text()[-3000:]
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"GET /version HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            if sock.recv(12).startswith(b"HTTP/1.1"):
+                return
+        time.sleep(0.1)
+    raise AssertionError("gunicorn did not answer within a minute:\n" + log.read_text()[-3000:])
 
 
 def send_until_answered(port: int, head: bytes, total: int) -> tuple[bytes, int, bool]:
