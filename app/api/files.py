@@ -5,7 +5,7 @@ from marshmallow import Schema, fields
 from app.api.security import caller
 from app.extensions import Blueprint
 from app.schemas.requests import (
-    DeleteCommand,
+    DeleteFields,
     DeleteSchema,
     ListArgsSchema,
     MetadataArgsSchema,
@@ -89,9 +89,9 @@ def get_metadata(query):
 @blp.response(200, command_schema(MetadataUpdatedSchema, "MetadataUpdateCommand"))
 @blp.alt_response(404, description="file_not_found")
 @blp.alt_response(409, description="file_locked")
-def update_metadata(ref, update):
+def update_metadata(query, update):
     """Replace a file's tags and/or set its description (other fields are refused)."""
-    return command("Metadata updated", files.update_metadata(caller(), either_ref(ref, update.ref), update.changes))
+    return command("Metadata updated", files.update_metadata(caller(), either_ref(update.named, query), update.changes))
 
 
 @blp.route("/delete", methods=["DELETE"])
@@ -102,4 +102,4 @@ def update_metadata(ref, update):
 @blp.alt_response(409, description="file_locked")
 def delete_file(query, body):
     """Delete a file named in the JSON body or the query: archived (logical, default) or purged (`physical`)."""
-    return command("File deleted", files.delete_file(caller(), DeleteCommand.merge(query, body)))
+    return command("File deleted", files.delete_file(caller(), DeleteFields.merge(query, body)))

@@ -24,6 +24,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from app.errors import InvalidPath
 from app.schemas.address import (
     BUCKET_ID_RE,
     MAX_PATH_BYTES,
@@ -53,6 +54,16 @@ PATH_PATTERN = r"^/?[^/\\\x00-\x1f\x7f]+(/[^/\\\x00-\x1f\x7f]+)*$"
 FOLDER_PATTERN = r"^/?([^/\\\x00-\x1f\x7f]+(/[^/\\\x00-\x1f\x7f]+)*/?)?$"
 
 
+# The longest raw path field: a path of MAX_PATH_BYTES plus the README form's `/companies/<64-char id>` in front.
+RAW_PATH = MAX_PATH_BYTES + len("/companies/") + 64
+
+
+def _raw_path_length(value: str) -> None:
+    """Checked on every path field, also one a `file_id` makes unused (the spec's maxLength holds everywhere)."""
+    if len(value) > RAW_PATH:
+        raise InvalidPath(f"The path is longer than {MAX_PATH_BYTES} bytes.")
+
+
 def _text(max_length: int, **kwargs) -> fields.String:
     return fields.String(validate=validate.Length(max=max_length), **kwargs)
 
@@ -79,8 +90,13 @@ def address_fields(prefix: str = "", *, folder: bool = False) -> dict[str, field
         )
 
     def path(alias: str) -> fields.String:
-        description = f"{side}{what} inside the bucket ({alias}); README form /{{bucket}}/{{bucket_id}}/... accepted"
-        return fields.String(metadata={"description": description, "pattern": pattern, "maxLength": MAX_PATH_BYTES})
+        description = (
+            f"{side}{what} inside the bucket ({alias}); README form /{{bucket}}/{{bucket_id}}/... accepted; "
+            f"at most {MAX_PATH_BYTES} UTF-8 bytes inside the bucket"
+        )
+        return fields.String(
+            validate=_raw_path_length, metadata={"description": description, "pattern": pattern, "maxLength": RAW_PATH}
+        )
 
     return {
         f"{prefix}bucket_type": bucket("alias: bucket"),
@@ -265,38 +281,32 @@ class MetadataPatchSchema(_Loads.from_dict({**address_fields(), "file_id": file_
         changes = {name: data[name] for name in ("tags", "description") if name in data}
         if not changes:
             raise ValidationError("Give tags and/or description.", field_name="_schema")
-        return MetadataUpdate(_given_ref(data), changes)
-
-
-@dataclass(frozen=True)
-class MetadataUpdate:
-    """The file (when the body names it) and only the fields the client sent: `tags` replaces the whole object."""
-
-    ref: FileRef | None
-    changes: dict
+        return MetadataUpdate(NamedFile(data), changes)
 
 
 REF_FIELDS = ("file_id", *address_fields())
 
 
-def _given_ref(data: dict) -> FileRef | None:
-    """The FileRef when any address field or file_id was given, else None (it may come from the other location)."""
-    return _ref(data) if any(data.get(name) not in (None, "") for name in REF_FIELDS) else None
+@dataclass(frozen=True)
+class NamedFile:
+    """The file-naming fields of one location (query string or JSON body), resolved only if that location is used."""
+
+    fields: dict
+
+    def ref(self) -> FileRef | None:
+        """The FileRef when the location names a file (MissingFields when only partly), else None."""
+        return _ref(self.fields) if any(self.fields.get(n) not in (None, "") for n in REF_FIELDS) else None
 
 
-class QueryFileRefSchema(FileRefFieldsSchema):
-    """A file named in the query string of a request whose JSON body may name it instead."""
-
-    @post_load
-    def make(self, data, **_):
-        return _given_ref(data)
+NOTHING = NamedFile({})
 
 
-def either_ref(*refs: FileRef | None) -> FileRef:
-    """The first given FileRef; MissingFields when neither the query nor the body names a file."""
+def either_ref(*locations: NamedFile) -> FileRef:
+    """The file named by the first location that names one (the body before the query); MissingFields if none does."""
     from app.errors import MissingFields
 
-    for ref in refs:
+    for location in locations:
+        ref = location.ref()
         if ref is not None:
             return ref
     names = ["bucket_type", "logical_path", "file_id"]
@@ -304,15 +314,37 @@ def either_ref(*refs: FileRef | None) -> FileRef:
 
 
 @dataclass(frozen=True)
+class MetadataUpdate:
+    """The file (when the body names it) and only the fields the client sent: `tags` replaces the whole object."""
+
+    named: NamedFile
+    changes: dict
+
+
+class QueryFileRefSchema(FileRefFieldsSchema):
+    """A file named in the query string of a request whose JSON body may name it instead."""
+
+    @post_load
+    def make(self, data, **_):
+        return NamedFile(data)
+
+
+@dataclass(frozen=True)
 class DeleteCommand:
-    ref: FileRef | None
+    ref: FileRef
     physical: bool = False
 
-    @classmethod
-    def merge(cls, query: DeleteCommand, body: DeleteCommand | None) -> DeleteCommand:
+
+@dataclass(frozen=True)
+class DeleteFields:
+    named: NamedFile
+    physical: bool = False
+
+    @staticmethod
+    def merge(query: DeleteFields, body: DeleteFields | None) -> DeleteCommand:
         """DELETE /delete names the file in the JSON body or the query string (the body wins)."""
-        body = body or cls(None)
-        return cls(either_ref(body.ref, query.ref), body.physical or query.physical)
+        body = body or DeleteFields(NOTHING)
+        return DeleteCommand(either_ref(body.named, query.named), body.physical or query.physical)
 
 
 class DeleteSchema(FileRefFieldsSchema):
@@ -322,7 +354,7 @@ class DeleteSchema(FileRefFieldsSchema):
 
     @post_load
     def make(self, data, **_):
-        return DeleteCommand(_given_ref(data), data["physical"])
+        return DeleteFields(NamedFile(data), data["physical"])
 
 
 # ---------------------------------------------------------------------------------------------------------- uploads

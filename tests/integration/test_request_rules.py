@@ -243,3 +243,20 @@ def test_every_storage_error_that_escapes_a_service_has_a_documented_code(make_a
     response = app.test_client().get("/storage-fails")
     error(response, status, code)
     assert "X-Amz" not in response.get_data(as_text=True) and "10.0.0.5" not in response.get_data(as_text=True)
+
+
+def test_the_body_names_the_file_even_when_the_query_is_incomplete(client, auth):
+    data = upload(client, auth("u1"))
+    partial = {"bucket": "users", "bucket_id": "0"}
+    response = client.patch(
+        "/metadata", query_string=partial, json={"file_id": data["file_id"], "description": "d"}, headers=auth("u1")
+    )
+    assert response.status_code == 200, response.get_json()
+    response = client.delete("/delete", query_string=partial, json={"file_id": data["file_id"]}, headers=auth("u1"))
+    assert response.status_code == 200, response.get_json()
+
+
+def test_a_path_field_over_its_length_is_refused_even_beside_a_file_id(client, auth):
+    data = upload(client, auth("u1"))
+    query = {"file_id": data["file_id"], "logical_path": "p" * 1361}
+    error(client.get("/metadata", query_string=query, headers=auth("u1")), 400, "invalid_path")
