@@ -34,6 +34,7 @@ from app.schemas.address import (
     parse_address,
     parse_file_ref,
 )
+from app.services.content_types import MEDIA_TYPE_RE, parse_media_type
 
 MAX_TEXT = 4096  # lock and unlock reasons, decision comments, commit messages
 MAX_DESCRIPTION = 16384
@@ -50,8 +51,11 @@ EXPIRY = "Seconds, within PRESIGN_MIN_EXPIRY..PRESIGN_MAX_EXPIRY (else 400 inval
 CATEGORIES = ("image", "video", "document", "archive", "other")
 # A necessary shape of a path (the full rules of contract §1 are applied after loading): no backslash, no control
 # character, no empty segment; an optional leading `/` (and for folders a trailing one).
-PATH_PATTERN = r"^/?[^/\\\x00-\x1f\x7f]+(/[^/\\\x00-\x1f\x7f]+)*$"
-FOLDER_PATTERN = r"^/?([^/\\\x00-\x1f\x7f]+(/[^/\\\x00-\x1f\x7f]+)*/?)?$"
+# A segment: 1-255 characters, none of them `/`, `\`, a C0/C1 control, a bidi control, a zero-width or other common
+# format character, or a line/paragraph separator (the byte length, NFC and NFKC rules are applied after loading).
+_SEGMENT = r"[^/\\\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]{1,255}"
+PATH_PATTERN = rf"^/?{_SEGMENT}(/{_SEGMENT})*$"
+FOLDER_PATTERN = rf"^/?({_SEGMENT}(/{_SEGMENT})*/?)?$"
 
 
 # The longest raw path field: a path of MAX_PATH_BYTES plus the README form's `/companies/<64-char id>` in front.
@@ -421,7 +425,11 @@ class PresignUpload:
 
 class PresignUploadSchema(AddressFieldsSchema):
     content_type = fields.String(
-        validate=validate.Length(max=255), metadata={"description": "RFC 6838 type/subtype, e.g. application/pdf"}
+        validate=validate.Length(max=255),
+        metadata={
+            "description": "RFC 6838 type/subtype (parameters allowed, dropped), e.g. application/pdf",
+            "pattern": f"^{MEDIA_TYPE_RE.pattern}$",
+        },
     )
     size = _int(0, INT64_MAX)
     checksum_sha256 = fields.String(validate=validate.Regexp(r"^[0-9a-fA-F]{64}$"))
@@ -430,8 +438,6 @@ class PresignUploadSchema(AddressFieldsSchema):
 
     @validates("content_type")
     def _media_type(self, value, data_key):
-        from app.services.content_types import parse_media_type
-
         parse_media_type(value)
 
     @post_load
