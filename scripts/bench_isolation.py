@@ -370,6 +370,7 @@ def slow_upload(port: int, index: int, chunks: int, interval: float, stubborn: b
         f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {length}\r\n\r\n"
     ).encode()
     sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    ended = ""
     try:
         sock.sendall(request_head + head)
         for _ in range(chunks):
@@ -380,13 +381,16 @@ def slow_upload(port: int, index: int, chunks: int, interval: float, stubborn: b
             sock.sendall(b"u" * 1024)
         else:
             sock.sendall(tail)
+    except OSError as exc:
+        ended = f", then {type(exc).__name__}"  # the server ended the connection: what did it answer first?
+    try:
         sock.settimeout(30)
         answer = sock.recv(4096)
-        return answer.split(b" ", 2)[1].decode() if answer.startswith(b"HTTP/1.1 ") else "no answer"
     except OSError as exc:
-        return type(exc).__name__
+        return f"no answer ({type(exc).__name__})"
     finally:
         sock.close()
+    return (answer.split(b" ", 2)[1].decode() if answer.startswith(b"HTTP/1.1 ") else "no answer") + ended
 
 
 def slow_uploads(port: int, count: int, chunks: int, interval: float, stubborn: bool) -> SlowUploads:

@@ -6,11 +6,14 @@ MAX_CONCURRENT_TRANSFERS_PER_USER transfers per worker process.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
 
-from flask import Response, current_app, g, request
+from flask import Response, after_this_request, current_app, g, request
+from werkzeug.wsgi import ClosingIterator
 
 from app.errors import RateLimited
 
@@ -72,6 +75,8 @@ def limit_transfers(view: Callable) -> Callable:
             return view(*args, **kwargs)
         release = slots().acquire(principal.user_id)
         if release is None:
+            if request.content_length or request.headers.get("Transfer-Encoding"):
+                after_this_request(_close_connection_once_sent)
             raise RateLimited(
                 f"At most {slots().limit} uploads and downloads at once per user; wait for one to finish.",
                 headers={"Retry-After": str(RETRY_AFTER)},
@@ -90,6 +95,26 @@ def limit_transfers(view: Callable) -> Callable:
         return result
 
     return counted
+
+
+def _close_connection_once_sent(response: Response) -> Response:
+    """End the connection of a refused upload as soon as its answer is written, instead of reading the body it
+    was refused for.
+
+    gunicorn drains an unread body for up to 5 s before reusing a connection, then lingers up to 2 s more closing it
+    (on the worker's main loop): a client trickling a refused upload would hold a thread, and stall every request of
+    that worker, all that time. Shutting the socket down once the 429 is in the send buffer sends it, then FIN; the
+    server's drain then meets the end of the stream at once. Other servers do not expose the socket: nothing changes.
+    """
+    sock = request.environ.get("gunicorn.socket")
+    if isinstance(sock, socket.socket):
+        response.response = ClosingIterator(response.response, functools.partial(_shutdown, sock))
+    return response
+
+
+def _shutdown(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # the client may be gone already
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 class _CountedBody:

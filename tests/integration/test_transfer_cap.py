@@ -5,6 +5,7 @@ is exhausted or closed (the client went away), or when the view fails."""
 from __future__ import annotations
 
 import io
+import socket
 import threading
 import time
 
@@ -171,3 +172,45 @@ def test_uploads_over_the_cap_are_refused_before_their_body_is_read(make_app, au
     assert in_progress(app, "u1") == 0
     third = multipart({"bucket": "users", "id": "u1", "path": "third.bin"}, b"third")
     assert post_upload(app, auth, "u1", io.BytesIO(third), len(third)).status_code == 201
+
+
+def test_a_refused_upload_ends_its_connection_once_answered(make_app, auth, files):
+    """gunicorn would drain the refused body for up to 5 s (a thread held by a trickling client): the socket it
+    exposes is shut down once the 429 is written, so the drain meets the end at once. A refused download, which
+    has no body, keeps its connection."""
+    app = make_app("local", MAX_CONCURRENT_TRANSFERS_PER_USER=1)
+    client = app.test_client()
+    held = start_download(client, auth)
+    server_side, client_side = socket.socketpair()
+    try:
+        body = multipart({"bucket": "users", "id": "u1", "path": "refused.bin"}, CONTENT)
+        upload = client.post(
+            "/upload/proxy",
+            data=body,
+            content_type=f"multipart/form-data; boundary={BOUNDARY}",
+            headers=auth("u1"),
+            environ_overrides={"gunicorn.socket": server_side},
+            buffered=False,
+        )
+        refused(upload)
+        client_side.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            client_side.recv(1)  # still open until the server has written the answer
+        upload.close()  # what the server does after writing it
+        assert client_side.recv(1) == b""  # the end of the stream
+
+        other_server, other_client = socket.socketpair()
+        download = client.get(
+            "/download/proxy", query_string=A, headers=auth("u1"), environ_overrides={"gunicorn.socket": other_server}
+        )
+        refused(download)
+        download.close()
+        other_client.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            other_client.recv(1)
+        other_server.close()
+        other_client.close()
+    finally:
+        held.close()
+        server_side.close()
+        client_side.close()
