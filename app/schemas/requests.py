@@ -445,7 +445,7 @@ class PresignUploadSchema(AddressFieldsSchema):
         checksum = data.get("checksum_sha256")
         return PresignUpload(
             address=parse_address(data),
-            content_type=data.get("content_type") or None,
+            content_type=parse_media_type(data["content_type"]) if data.get("content_type") else None,
             size=data.get("size"),
             checksum_sha256=checksum.lower() if checksum else None,
             expires_in=data.get("expires_in"),

@@ -14,6 +14,7 @@ from app.schemas.address import FileRef
 from app.schemas.requests import VersionQuery
 from app.services import audit, intents
 from app.services.common import expiry_seconds, find_version, load_authorized, now, physical_bucket, store
+from app.services.content_types import safe_media_type
 from app.services.context import Caller
 from app.services.versions import mark_corrupted
 from app.storage.base import ObjectNotFound, ObjectStream
@@ -58,7 +59,7 @@ def prepare_download(caller: Caller, query: VersionQuery) -> Download:
         bucket=physical_bucket(file.bucket_type),
         object_key=version.object_key,
         size=version.size,
-        mime_type=version.mime_type,
+        mime_type=safe_media_type(version.mime_type),  # a bad stored type never reaches a header
         checksum_sha256=version.checksum_sha256,
     )
     return download
@@ -114,7 +115,7 @@ def presign_download(caller: Caller, query: VersionQuery) -> dict:
         version.object_key,
         expires_in,
         filename=file.filename,
-        content_type=version.mime_type,
+        content_type=safe_media_type(version.mime_type),
     )
     result = {
         "url": url,
@@ -124,7 +125,7 @@ def presign_download(caller: Caller, query: VersionQuery) -> dict:
         "version_number": version.version_number,
         "filename": file.filename,
         "size": version.size,
-        "content_type": version.mime_type,
+        "content_type": safe_media_type(version.mime_type),
     }
     audit.record(caller, "download_presign", file=file, version=version, expires_in=expires_in)
     db.session.commit()

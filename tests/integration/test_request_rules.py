@@ -260,3 +260,37 @@ def test_a_path_field_over_its_length_is_refused_even_beside_a_file_id(client, a
     data = upload(client, auth("u1"))
     query = {"file_id": data["file_id"], "logical_path": "p" * 1361}
     error(client.get("/metadata", query_string=query, headers=auth("u1")), 400, "invalid_path")
+
+
+def test_a_bad_type_stored_before_the_rules_never_breaks_a_download(app, client, auth):
+    data = upload(client, auth("u1"), content=b"typed")
+    with app.app_context():
+        from app.extensions import db
+        from app.models import FileVersion
+
+        db.session.execute(
+            sa.update(FileVersion)
+            .where(FileVersion.id == uuid.UUID(data["version_id"]))
+            .values(mime_type="text/plain\r\nX: y")
+        )
+        db.session.commit()
+    response = client.get("/download/proxy", query_string=A, headers=auth("u1"))
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/octet-stream"
+    assert response.data == b"typed"
+    presigned = client.get("/download/presign", query_string=A, headers=auth("u1")).get_json()
+    assert presigned["content_type"] == "application/octet-stream"
+
+
+def test_presign_records_the_bare_media_type(app, client, auth):
+    response = client.post(
+        "/upload/presign", json={**A, "content_type": "Text/Plain; charset=utf-8"}, headers=auth("u1")
+    )
+    assert response.status_code == 200, response.get_json()
+    with app.app_context():
+        from app.extensions import db
+        from app.models import UploadIntent
+
+        stored = db.session.get(UploadIntent, uuid.UUID(response.get_json()["upload_id"])).content_type
+    assert stored == "text/plain"
+    bad = client.post("/upload/presign", json={**A, "content_type": "text/plain\r\nX: y"}, headers=auth("u1"))
+    error(bad, 400, "validation_error")
