@@ -70,6 +70,7 @@ def _byte_range(download: Download) -> tuple[int, int] | None:
 @blp.alt_response(400, description="missing_fields, invalid_path, bucket_not_found, validation_error")
 @blp.alt_response(404, description="file_not_found, version_not_found, object_missing")
 @blp.alt_response(416, description="range_not_satisfiable")
+@blp.alt_response(429, description="rate_limited: too many concurrent transfers of this user, or a rate limit")
 @limit_transfers
 def download_proxy(query):
     """Download a file through the service (streamed; Range and If-None-Match honoured)."""

@@ -64,6 +64,7 @@ def _streaming_form() -> StreamingForm | None:
 @blp.alt_response(409, description="file_locked")
 @blp.alt_response(413, description="payload_too_large")
 @blp.alt_response(415, description="unsupported_media_type")
+@blp.alt_response(429, description="rate_limited: too many concurrent transfers of this user, or a rate limit")
 @limit_transfers
 def upload_proxy():
     """Upload a file through the service (multipart, streamed, hashed)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import uuid
 
+import sqlalchemy as sa
+
 from app.extensions import db
 from app.models import AuditLog
 from app.services import events
@@ -50,6 +52,10 @@ def record_denied(caller: Caller, action: str, target, reason: str) -> None:
     """Record a refused request in its own transaction (the request itself changes nothing)."""
     try:
         db.session.rollback()
+        if db.engine.dialect.name == "postgresql":
+            # A refusal changes nothing: its audit row need not wait for the WAL flush (a crash may lose the last
+            # few hundred milliseconds of refusals, never a change). Under a flood of refusals this halves their cost.
+            db.session.execute(sa.text("SET LOCAL synchronous_commit = off"))
         record(
             caller,
             action,
