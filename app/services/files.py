@@ -20,6 +20,7 @@ from app.models import (
 )
 from app.schemas.address import FileRef
 from app.schemas.requests import DeleteCommand, ListCursor, ListQuery, MetadataQuery
+from app.schemas.resources import FileSchema, LockSchema
 from app.services import audit, intents
 from app.services.common import (
     address_target,
@@ -102,29 +103,52 @@ def _pending_uploads_under(address, prefix: str) -> sa.Exists:
     return sa.exists().where(UploadIntent.status == IntentStatus.pending, *conditions)
 
 
-def _page(shown: list, query: ListQuery) -> tuple[list[File], str | None]:
-    """The page's files with their active locks, and the cursor after it (None on the last page).
+# What a listed file shows (the File representation): its row, its current version's fields, its active lock.
+_FILE_COLUMNS = [column for column in File.__table__.c if column.key in FileSchema._declared_fields]
+_VERSION_COLUMNS = {
+    "current_version_number": FileVersion.version_number,
+    "size": FileVersion.size,
+    "mime_type": FileVersion.mime_type,
+    "category": FileVersion.category,
+    "checksum_sha256": FileVersion.checksum_sha256,
+}
+_LOCK_COLUMNS = [column for column in FileLock.__table__.c if column.key in LockSchema._declared_fields]
 
-    The page's ids come first, from the index alone, then their rows, versions and locks: a deep OFFSET skips
-    index entries, not joined rows.
+
+def _page(shown: list, query: ListQuery) -> tuple[list[dict], str | None]:
+    """The page's files (as the values FileSchema shows, with their active locks), and the cursor after it (None on
+    the last page).
+
+    The page's ids come first, from the index alone, then their rows, versions and locks in the same statement: a
+    deep OFFSET skips index entries, not joined rows. Plain rows, not ORM objects: a page is read, never changed.
     """
     ids = sa.select(File.id).where(*shown)
     if query.after is not None:
         ids = ids.where(sa.tuple_(ordered_path, File.id) > sa.tuple_(query.after.path, query.after.file_id))
     ids = ids.order_by(ordered_path, File.id).offset(query.offset).limit(query.limit + 1).subquery()
     active = sa.and_(FileLock.file_id == File.id, FileLock.released_at.is_(None), FileLock.expires_at > now())
-    rows = db.session.execute(
-        sa.select(File, FileLock)
+    statement = (
+        sa.select(
+            *_FILE_COLUMNS,
+            *(column.label(name) for name, column in _VERSION_COLUMNS.items()),
+            *(column.label(f"lock_{column.key}") for column in _LOCK_COLUMNS),
+        )
+        .select_from(File)
         .join(ids, File.id == ids.c.id)
+        .outerjoin(FileVersion, FileVersion.id == File.current_version_id)
         .outerjoin(FileLock, active)
         .order_by(ordered_path, File.id)
-    ).all()
+    )
+    rows = db.session.execute(statement).mappings().all()
     files = []
-    for file, lock in rows[: query.limit]:
-        file.lock = lock
+    for row in rows[: query.limit]:
+        file = {column.key: row[column.key] for column in _FILE_COLUMNS}
+        file.update((name, row[name]) for name in _VERSION_COLUMNS)
+        has_lock = row["lock_id"] is not None
+        file["lock"] = {column.key: row[f"lock_{column.key}"] for column in _LOCK_COLUMNS} if has_lock else None
         files.append(file)
     more = len(rows) > query.limit
-    return files, ListCursor(files[-1].logical_path, files[-1].id).encode() if more else None
+    return files, ListCursor(files[-1]["logical_path"], files[-1]["id"]).encode() if more else None
 
 
 def _folders(conditions: list, prefix: str, depth: int) -> list[str]:
