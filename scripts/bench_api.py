@@ -6,7 +6,9 @@
 
 Starts, on loopback only: SeaweedFS (`weed mini`) unless `--backend local`, a fresh PostgreSQL database (schema
 from the migrations; dropped at the end), a fake project service, and two servers under the production settings
-(`gunicorn --config gunicorn.conf.py --no-control-socket`, FLASK_ENV=production, default logging, metrics on):
+(`gunicorn --config gunicorn.conf.py --no-control-socket`, FLASK_ENV=production, default logging, metrics on,
+rate limits counted in the local Redis when it answers, with budgets no run reaches, and the per-user cap on
+concurrent transfers raised: the one user of the benchmark stands for many):
 
 - the service (`wsgi:app`);
 - the floor: a bare Flask app with Flask-SQLAlchemy and two endpoints, `/hello` (a JSON constant) and `/row` (one
@@ -35,6 +37,7 @@ import re
 import secrets
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -159,7 +162,14 @@ def base_env(database_url: str, backend: str, seaweed: SeaweedServer | None, pro
         LOCAL_STORAGE_PATH=str(workdir / "objects"),
         PUBLIC_BASE_URL="http://127.0.0.1",
         METRICS_ENABLED="true",  # a deployment that is scraped pays for its metrics on every request
+        # One user stands for many here: their concurrent proxy transfers are not capped at a user's 4.
+        MAX_CONCURRENT_TRANSFERS_PER_USER="64",
+        # Rate limits on, counted in Redis as in production, with budgets no benchmark reaches (one user here).
+        RATE_LIMIT_KEY_PREFIX=f"bench-{secrets.token_hex(4)}",
+        **{f"RATE_LIMIT_{family}": "1000000000/minute" for family in RATE_LIMITED},
     )
+    if redis_reachable():
+        env["REDIS_URL"] = REDIS_URL
     if seaweed is not None:
         env.update(
             MINIO_ENDPOINT=seaweed.endpoint,
@@ -170,6 +180,20 @@ def base_env(database_url: str, backend: str, seaweed: SeaweedServer | None, pro
             MINIO_PUBLIC_ENDPOINT=seaweed.url,
         )
     return env
+
+
+RATE_LIMITED = ("UPLOADS", "DOWNLOADS", "READS", "DELETES", "WRITES")
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def redis_reachable() -> bool:
+    """Whether Redis answers on 127.0.0.1:6379 (else the service counts rate limits in memory; said in the report)."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def prepare_schema(env: dict[str, str], code: Path) -> None:
@@ -240,25 +264,38 @@ def seed(url: str, token: str) -> str:
 class Endpoint:
     key: str
     label: str
-    server: str  # "app" or "floor"
+    server: str  # "floor", "app", or "base" (the --compare service)
     path: str
     goal: float | None = None  # req/s as a fraction of the one-row floor
 
+    @property
+    def kind(self) -> str:
+        return self.key.rsplit(":", 1)[-1]
 
-def endpoints(file_id: str) -> list[Endpoint]:
+
+def floor_endpoints(file_id: str) -> list[Endpoint]:
     return [
         Endpoint("hello", "floor: Flask hello", "floor", "/hello"),
         Endpoint("row", "floor: Flask + one row", "floor", f"/row?id={file_id}"),
-        Endpoint("metadata", "GET /metadata", "app", f"/metadata?file_id={file_id}", 0.6),
-        Endpoint("presign", "GET /download/presign", "app", f"/download/presign?file_id={file_id}", 0.6),
+    ]
+
+
+def endpoints(file_id: str, server: str = "app", tag: str = "") -> list[Endpoint]:
+    """The service's endpoints; `tag` names another service's rows (e.g. "before")."""
+    key, label = (f"{tag}:", f"{tag}: ") if tag else ("", "")
+    return [
+        Endpoint(f"{key}metadata", f"{label}GET /metadata", server, f"/metadata?file_id={file_id}", 0.6),
+        Endpoint(f"{key}presign", f"{label}GET /download/presign", server, f"/download/presign?file_id={file_id}", 0.6),
         Endpoint(
-            "list",
-            f"GET /list ({LIST_SIZE} files)",
-            "app",
+            f"{key}list",
+            f"{label}GET /list ({LIST_SIZE} files)",
+            server,
             f"/list?bucket=users&id={USER}&path={LIST_FOLDER}&limit={LIST_SIZE}",
             0.3,
         ),
-        Endpoint("proxy", "GET /download/proxy (4 KiB)", "app", f"/download/proxy?file_id={file_id}", 0.5),
+        Endpoint(
+            f"{key}proxy", f"{label}GET /download/proxy (4 KiB)", server, f"/download/proxy?file_id={file_id}", 0.5
+        ),
     ]
 
 
@@ -272,6 +309,7 @@ class Run:
     s3_cpu_ms: float  # the S3 server, per request
     client_cpu_ms: float  # wrk, per request
     other_cores: float  # CPU of every other process that existed when the run started, in cores
+    worker_shares: list[float] = field(default_factory=list)  # each worker's part of the workers' CPU
 
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
@@ -348,7 +386,8 @@ def drive(url: str, token: str, seconds: float, connections: int, scene: Scene) 
     s3 = used.get(scene.s3, 0.0)
     other = sum(used.values()) - server - postgres - s3
     per = 1000 / max(count, 1)
-    return Run(rps, p50, p99, server * per, postgres * per, s3 * per, client * per, other / seconds)
+    shares = [used.get(pid, 0.0) / server if server else 0.0 for pid in scene.workers]
+    return Run(rps, p50, p99, server * per, postgres * per, s3 * per, client * per, other / seconds, shares)
 
 
 # --- report ------------------------------------------------------------------------------------------------------
@@ -371,7 +410,8 @@ def report(points: list[Endpoint], runs: dict[str, list[Run]], args: argparse.Na
     print()
     print(
         f"{args.rounds} rounds x {args.duration:g} s per endpoint, wrk {args.connections} connections; "
-        f"store {args.backend}; medians over the rounds (req/s range in brackets); * = other load > "
+        f"store {args.backend}; rate limits counted in {'Redis' if redis_reachable() else 'memory'}; medians over the "
+        "rounds (req/s range in brackets); * = other load > "
         f"{OTHER_LOAD_LIMIT} core during a run"
     )
     print()
@@ -483,6 +523,15 @@ def main() -> int:
         help="run the service (and its gunicorn.conf.py) from this directory, e.g. an exported older commit "
         "(`git archive REV | tar -x -C DIR`); default: this checkout",
     )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="DIR",
+        help="also run the service from DIR (its own database and gunicorn.conf.py) and measure it in the same "
+        "rounds, rows marked `before:`",
+    )
+    parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY for every server (default: the config file's)")
+    parser.add_argument("--threads", type=int, help="GUNICORN_THREADS for every server (default: the config file's)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, profiles)")
     args = parser.parse_args()
     code = args.code.resolve()
@@ -492,7 +541,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-api-"))
     seaweed: SeaweedServer | None = None
     projects = FakeProjectService()
-    drop_database: Callable[[], None] | None = None
+    drops: list[Callable[[], None]] = []
     servers: dict[str, Server] = {}
     previous_sigterm = signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
@@ -501,33 +550,42 @@ def main() -> int:
             print("starting SeaweedFS ...", flush=True)
             seaweed = start_seaweed(workdir / "seaweed")
         projects.start()
-        database_url, drop_database = postgres.create_database(postgres.server_url())
-        env = base_env(database_url, args.backend, seaweed, projects.url, workdir)
-        prepare_schema(env, code)
-        print("starting the service and the floor under gunicorn.conf.py ...", flush=True)
-        servers["app"] = start_gunicorn("app", "wsgi:app", env, workdir, "/health", code=code, config=code)
-        servers["floor"] = start_gunicorn(
-            "floor", "scripts.bench_api:create_floor_app()", env, workdir, "/hello", code=ROOT, config=code
-        )
+        services = {"app": code, **({"base": args.compare.resolve()} if args.compare else {})}
+        databases, file_ids = {}, {}
         token = make_token(USER, secret=JWT_SECRET, exp_in=6 * 3600)
-        file_id = seed(servers["app"].url, token)
-        database = sa_url_database(database_url)
+        for name, directory in services.items():
+            database_url, drop = postgres.create_database(postgres.server_url())
+            drops.append(drop)
+            env = base_env(database_url, args.backend, seaweed, projects.url, workdir)
+            env.update({"WEB_CONCURRENCY": str(args.workers)} if args.workers else {})
+            env.update({"GUNICORN_THREADS": str(args.threads)} if args.threads else {})
+            prepare_schema(env, directory)
+            print(f"starting the service from {directory} under its gunicorn.conf.py ...", flush=True)
+            servers[name] = start_gunicorn(name, "wsgi:app", env, workdir, "/health", code=directory, config=directory)
+            databases[name] = sa_url_database(database_url)
+            file_ids[name] = seed(servers[name].url, token)
+            if name == "app":
+                servers["floor"] = start_gunicorn(
+                    "floor", "scripts.bench_api:create_floor_app()", env, workdir, "/hello", code=ROOT, config=code
+                )
+                databases["floor"] = databases["app"]
         own = frozenset({os.getpid(), *(server.process.pid for server in servers.values())})
         scenes = {
-            name: Scene(server.workers, database, seaweed.process.pid if seaweed else None, own)
+            name: Scene(server.workers, databases[name], seaweed.process.pid if seaweed else None, own)
             for name, server in servers.items()
         }
-        points = endpoints(file_id)
+        points = floor_endpoints(file_ids["app"])
+        mine = endpoints(file_ids["app"])
+        theirs = endpoints(file_ids["base"], "base", "before") if "base" in servers else []
+        for pair in zip(mine, theirs or mine, strict=True):
+            points += list(dict.fromkeys(pair))
         if args.only:
-            points = [e for e in points if e.key in {"hello", "row", *args.only}]
+            points = [e for e in points if e.kind in {"hello", "row", *args.only}]
         for e in points:  # every endpoint answers 200 before it is measured
             response = requests.get(servers[e.server].url + e.path, headers={"Authorization": f"Bearer {token}"})
             if response.status_code != 200:
                 raise RuntimeError(f"{e.label}: {response.status_code} {response.text[:300]}")
-        print(
-            f"app workers {servers['app'].workers}, floor workers {servers['floor'].workers}; warming up ...",
-            flush=True,
-        )
+        print(", ".join(f"{name} workers {server.workers}" for name, server in servers.items()) + "; warming up ...")
         for e in points:
             server = servers[e.server]
             drive(server.url + e.path, token, min(args.duration, 3), args.connections, scenes[e.server])
@@ -539,14 +597,15 @@ def main() -> int:
                 run = drive(server.url + e.path, token, args.duration, args.connections, scenes[e.server])
                 runs[e.key].append(run)
                 print(
-                    f"round {number + 1}: {e.label:28} {run.rps:8,.0f} req/s  p50 {run.p50_ms:6.1f} ms  "
+                    f"round {number + 1}: {e.label:36} {run.rps:8,.0f} req/s  p50 {run.p50_ms:6.1f} ms  "
                     f"p99 {run.p99_ms:6.1f} ms  worker {run.server_cpu_ms:5.2f} ms/req  "
-                    f"other load {run.other_cores:.2f} core",
+                    f"other load {run.other_cores:.2f} core  worker split "
+                    + "/".join(f"{share:.0%}" for share in run.worker_shares),
                     flush=True,
                 )
         report(points, runs, args)
         if args.profile:
-            e = next(e for e in endpoints(file_id) if e.key == args.profile)
+            e = next(e for e in points if e.key == args.profile)
             server = servers[e.server]
             seconds = max(args.duration, 10) + 2
             scene = scenes[e.server]
@@ -562,9 +621,9 @@ def main() -> int:
         projects.stop()
         if seaweed is not None:
             seaweed.stop()
-        if drop_database is not None:
+        for drop in drops:
             with contextlib.suppress(Exception):
-                drop_database()
+                drop()
         if args.keep:
             print(f"kept {workdir}", file=sys.stderr)
         else:

@@ -15,27 +15,29 @@ Stages, each followed by ANALYZE:
   100k   + a bucket id with 100,000 files
   1M     + 1,000,000 rows across 10,000 other bucket ids
 
-After each stage it measures, with wrk on one connection for `--seconds` (median latency, p99 in the table), the
-listings below, on each bucket present, and prints them with the ratio to the same listing of the 1k bucket at
-stage 1k (goal of issue 10: at most 1.5):
+After each stage it drives each listing below with wrk on one connection for `--seconds`, on each bucket present,
+and prints the CPU milliseconds per request the service's workers and its PostgreSQL backend spent (what other load
+on a shared machine disturbs least) and the median latency, each with its ratio to the same listing of the 1k bucket
+at stage 1k (goal of issue 10: at most 1.5):
   page 1            recursive listing of the whole bucket, 50 per page (page mode: counts every matching file)
   deep page         the same, at page total_pages - 1 (offset = N - 100)
   folder view       the root with recursive=false (20 files, 10 folder names)
   cursor page 1     keyset pagination from the start (`cursor=`), when the service offers it
-  cursor deep page  keyset pagination from a cursor near the end (the `next_cursor` of the page before it)
+  cursor deep page  keyset pagination from a cursor near the end (after the last file of page total_pages - 2)
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +49,17 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
-from scripts.bench_api import JWT_SECRET, Server, base_env, parse_wrk, prepare_schema, start_gunicorn  # noqa: E402
+from scripts.bench_api import (  # noqa: E402
+    JWT_SECRET,
+    Run,
+    Scene,
+    Server,
+    base_env,
+    drive,
+    prepare_schema,
+    sa_url_database,
+    start_gunicorn,
+)
 from tests.support import postgres  # noqa: E402
 from tests.support.bulk_files import ROOT_FILES, insert_files, vacuum_analyze  # noqa: E402
 from tests.support.fake_project_service import FakeProjectService  # noqa: E402
@@ -71,25 +83,6 @@ class Listing:
     params: dict
 
 
-@dataclass
-class Figure:
-    p50_ms: float
-    p99_ms: float
-
-
-def wrk_latency(url: str, token: str, seconds: int) -> Figure:
-    """wrk on one connection: the median and 99th percentile of the request latency."""
-    command = [
-        "wrk", "--threads", "1", "--connections", "1", "--duration", f"{seconds}s", "--timeout", "30s",
-        "--latency", "--header", f"Authorization: Bearer {token}", url,
-    ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    if done.returncode:
-        raise RuntimeError(f"wrk failed:\n{done.stdout}{done.stderr}")
-    _, p50, p99, _ = parse_wrk(done.stdout)
-    return Figure(p50, p99)
-
-
 def listings(server: Server, token: str, bucket_id: str, size: int) -> list[Listing]:
     """The listings measured on one bucket; cursor ones only when the service answers with `next_cursor`."""
     base = {"bucket": "users", "id": bucket_id, "limit": PAGE}
@@ -101,10 +94,13 @@ def listings(server: Server, token: str, bucket_id: str, size: int) -> list[List
     ]
     first = get(server, token, {**base, "cursor": ""}, probe=True)
     if first is not None and "next_cursor" in first:
-        before_deep = get(server, token, {**base, "page": deep_page - 1})
+        from app.schemas.requests import ListCursor
+
+        last = get(server, token, {**base, "page": deep_page - 1})["files"][-1]
+        deep_cursor = ListCursor(last["logical_path"], uuid.UUID(last["id"])).encode()
         found += [
             Listing("cursor page 1", {**base, "cursor": ""}),
-            Listing("cursor deep page", {**base, "cursor": before_deep["next_cursor"]}),
+            Listing("cursor deep page", {**base, "cursor": deep_cursor}),
         ]
     return found
 
@@ -167,7 +163,8 @@ def main() -> int:
             ("100k", [("bench-100k", big)]),
             ("1M", [(f"other-{k:05d}", 100) for k in range(round(10_000 * args.scale))]),
         ]
-        results: dict[tuple[str, str, str], Figure] = {}
+        scene = Scene(server.workers, sa_url_database(database_url), None, frozenset({os.getpid(), server.process.pid}))
+        results: dict[tuple[str, str, str], Run] = {}
         rows, present = 0, set()
         for stage, additions in stages:
             present.update(bucket_id for bucket_id, _ in additions)
@@ -185,11 +182,11 @@ def main() -> int:
                 for listing in listings(server, token, bucket_id, size):
                     check(get(server, token, listing.params), listing, size)
                     url = f"{server.url}/list?{urlencode(listing.params)}"
-                    wrk_latency(url, token, 1)  # warm-up
-                    figure = results[stage, bucket_id, listing.name] = wrk_latency(url, token, args.seconds)
+                    drive(url, token, 1, 1, scene)  # warm-up
+                    run = results[stage, bucket_id, listing.name] = drive(url, token, args.seconds, 1, scene)
                     print(
-                        f"[{stage}] {bucket_id:10} {listing.name:17} p50 {figure.p50_ms:8.2f} ms  "
-                        f"p99 {figure.p99_ms:8.2f} ms",
+                        f"[{stage}] {bucket_id:10} {listing.name:17} p50 {run.p50_ms:8.2f} ms  "
+                        f"p99 {run.p99_ms:8.2f} ms  CPU {cost(run):6.2f} ms/req  other load {run.other_cores:.2f}",
                         flush=True,
                     )
         report(results)
@@ -211,27 +208,35 @@ def main() -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def report(results: dict[tuple[str, str, str], Figure]) -> None:
+def cost(run: Run) -> float:
+    """CPU milliseconds per request of the service's workers and its PostgreSQL backend."""
+    return run.server_cpu_ms + run.postgres_cpu_ms
+
+
+def report(results: dict[tuple[str, str, str], Run]) -> None:
     names = list(dict.fromkeys(name for _, _, name in results))
     print()
-    print(f"/list latency on one connection, p50 ms (x the 1k bucket at stage 1k; goal <= {GOAL}); p99 in brackets")
+    print(
+        "/list on one connection: CPU ms per request (service workers + PostgreSQL) and p50 latency ms, each x the "
+        f"1k bucket at stage 1k (goal <= {GOAL}; ! = over it). CPU is what other load on the machine disturbs least."
+    )
     print()
     print("| table | bucket | " + " | ".join(names) + " |")
     print("|---" * (len(names) + 2) + "|")
     for stage, bucket_id in dict.fromkeys((s, b) for s, b, _ in results):
         cells = []
         for name in names:
-            figure = results.get((stage, bucket_id, name))
-            base = results.get(("1k", "bench-1k", name))
-            if figure is None or base is None:
+            run, base = results.get((stage, bucket_id, name)), results.get(("1k", "bench-1k", name))
+            if run is None or base is None:
                 cells.append("")
                 continue
-            ratio = figure.p50_ms / base.p50_ms
-            mark = "" if ratio <= GOAL else " !"
-            cells.append(f"{figure.p50_ms:.1f} (x{ratio:.2f}{mark}) [{figure.p99_ms:.0f}]")
+            cpu, latency = cost(run) / cost(base), run.p50_ms / base.p50_ms
+            cells.append(
+                f"CPU {cost(run):.1f} (x{cpu:.2f}{' !' if cpu > GOAL else ''}), "
+                f"p50 {run.p50_ms:.1f} (x{latency:.2f}{' !' if latency > GOAL else ''})"
+            )
         table = {"1k": "1k files", "100k": "101k files", "1M": "1.1M files"}[stage]
         print(f"| {table} | {re.sub('^bench-', '', bucket_id)} | " + " | ".join(cells) + " |")
-    print("\n! = over the goal")
 
 
 if __name__ == "__main__":
