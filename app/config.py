@@ -123,7 +123,11 @@ class Config:
         self.DEV_TOKEN_COMMAND = _bool("DEV_TOKEN_COMMAND", True)  # `flask storage token`; never in production
 
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'storage.db'}")
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # Connections a worker keeps open: at least its threads (GUNICORN_THREADS), so that a busy worker does not
+        # open and close one per request (bursts add up to 10 more). The ping costs one round trip per request and
+        # spares the first request after a database restart.
+        self.DATABASE_POOL_SIZE = _int("DATABASE_POOL_SIZE", 10)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": self.DATABASE_POOL_SIZE}
 
         self.JWT_SECRET = _env("JWT_SECRET", "dev-jwt-secret-change-me-32-bytes-min")
         self.JWT_PUBLIC_KEY = _env("JWT_PUBLIC_KEY")
