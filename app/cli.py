@@ -42,6 +42,7 @@ def worker(max_iterations):
     import signal
     import threading
 
+    from app.observability import serve_worker_metrics
     from app.services.maintenance import run_worker
 
     stop = threading.Event()
@@ -59,11 +60,15 @@ def worker(max_iterations):
             f"dead letters: {deliveries.dead}"
         )
 
+    metrics = serve_worker_metrics(current_app)  # WORKER_METRICS_PORT
     try:
         passes = run_worker(max_iterations=max_iterations, stop=stop, on_pass=report)
     finally:
         for number, handler in handlers.items():
             signal.signal(number, handler)
+        if metrics is not None:
+            metrics.shutdown()
+            metrics.server_close()
     click.echo(f"worker stopped after {passes} passes")
 
 

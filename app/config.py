@@ -178,6 +178,8 @@ class Config:
         self.RECONCILE_GRACE_SECONDS = _int("RECONCILE_GRACE_SECONDS", 3600)
         # `flask storage worker` (completes unconfirmed presigned uploads, runs gc): seconds between its polls
         self.WORKER_INTERVAL = _float("WORKER_INTERVAL", 10.0)
+        # The worker's own metrics (deliveries, last pass) on this HTTP port, behind METRICS_TOKEN; 0: not served
+        self.WORKER_METRICS_PORT = _int("WORKER_METRICS_PORT", 0)
         # Webhooks (docs/webhooks.md): subscriptions (JSON), hard deadline of one delivery (seconds), deliveries tried
         # before an event becomes a dead letter, delay before the first retry (seconds; doubles, capped, jittered)
         self.WEBHOOK_URLS = webhook_subscriptions(_env("WEBHOOK_URLS", "[]"))

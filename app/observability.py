@@ -6,14 +6,31 @@ import functools
 import hmac
 import json
 import logging
+import os
 import re
 import sys
+import threading
 import time
 from datetime import UTC, datetime
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+import sqlalchemy as sa
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask.logging import default_handler
-from prometheus_client import CollectorRegistry, Counter, GCCollector, Histogram, PlatformCollector, ProcessCollector
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    make_wsgi_app,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import choose_encoder
 from prometheus_flask_exporter import PrometheusMetrics
 from werkzeug.wsgi import ClosingIterator
 
@@ -126,8 +143,11 @@ def init_app(app: Flask) -> None:
     registry = CollectorRegistry()  # one per app: several apps in a process (tests) do not collide
     for collector in (ProcessCollector, PlatformCollector, GCCollector):
         collector(registry=registry)
-    PrometheusMetrics(
+    queues = QueueCollector(app)
+    registry.register(queues)
+    _Exporter(
         app,
+        queues,
         registry=registry,
         group_by=route,
         buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
@@ -135,6 +155,26 @@ def init_app(app: Flask) -> None:
         metrics_decorator=_scrape_guard(app.config["METRICS_TOKEN"]),
     )
     app.extensions["metrics"] = Metrics(registry)
+
+
+class _Exporter(PrometheusMetrics):
+    """prometheus-flask-exporter, with the queue gauges under gunicorn too: its multiprocess scrape builds a fresh
+    registry from the workers' files, which would leave out a collector that reads live state."""
+
+    def __init__(self, app: Flask, live: QueueCollector, **kwargs) -> None:
+        self._live = live
+        super().__init__(app, **kwargs)
+
+    def generate_metrics(self, accept_header=None, names=None):
+        if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+            return super().generate_metrics(accept_header, names)
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        registry.register(self._live)
+        if names:
+            registry = registry.restricted_registry(names)
+        encode, content_type = choose_encoder(accept_header)
+        return encode(registry).decode("utf-8"), content_type
 
 
 def _scrape_guard(token: str | None):
@@ -146,14 +186,192 @@ def _scrape_guard(token: str | None):
 
         @functools.wraps(view)
         def guarded(*args, **kwargs):
-            scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+            if not _token_matches(request.headers.get("Authorization", ""), token):
                 raise Unauthorized("A valid metrics token is required.", headers={"WWW-Authenticate": "Bearer"})
             return view(*args, **kwargs)
 
         return guarded
 
     return guard
+
+
+def _token_matches(authorization: str, token: str) -> bool:
+    scheme, _, given = authorization.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
+
+
+# --- Queues and worker lag, read from the database at scrape time (docs/operations.md, "Running the worker") ---
+
+QUEUE_CACHE_SECONDS = 10.0  # a scrape within this long of the last one in the same process reuses its figures
+
+
+class QueueCollector:
+    """The outbox, pending upload intents and the deletion queue, counted in the database when /metrics is scraped.
+
+    The worker is another process and gunicorn runs several, so these figures come from the database, which any
+    process can read: one statement at most every QUEUE_CACHE_SECONDS (app clock) per process, however often it is
+    scraped. When the database does not answer, the scrape goes on without them (logged).
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._lock = threading.Lock()  # concurrent scrapes wait for one read and share it
+        self._read_at: datetime | None = None
+        self._figures: dict | None = None
+
+    def describe(self) -> list[GaugeMetricFamily]:
+        return _queue_families(None)
+
+    def collect(self) -> list[GaugeMetricFamily]:
+        with self._lock:
+            moment = self.app.extensions["clock"].now()
+            if self._read_at is None or not 0 <= (moment - self._read_at).total_seconds() < QUEUE_CACHE_SECONDS:
+                try:
+                    with self.app.app_context():
+                        self._figures = _queue_figures(moment)
+                except sa.exc.SQLAlchemyError:
+                    logging.getLogger(__name__).warning("queue metrics: the database did not answer", exc_info=True)
+                    self._figures = None
+                self._read_at = moment
+            return _queue_families(self._figures)
+
+
+def _queue_figures(moment: datetime) -> dict:
+    """Counts and oldest ages in one statement; each subquery reads only pending rows through a partial index, but
+    for the dead letters (few) and the deletion queue (short)."""
+    from app.extensions import db
+    from app.models import IntentStatus, ObjectDeletion, OutboxEvent, OutboxStatus, UploadIntent
+
+    def scalar(column, model, *where):
+        return sa.select(column).select_from(model).where(*where).scalar_subquery()
+
+    pending_event = OutboxEvent.status == OutboxStatus.pending
+    pending_intent = UploadIntent.status == IntentStatus.pending
+    statement = sa.select(
+        *(scalar(sa.func.count(), OutboxEvent, OutboxEvent.status == status) for status in OutboxStatus),
+        scalar(sa.func.min(OutboxEvent.created_at), OutboxEvent, pending_event),
+        scalar(sa.func.count(), UploadIntent, pending_intent),
+        scalar(sa.func.min(UploadIntent.created_at), UploadIntent, pending_intent),
+        scalar(sa.func.count(), ObjectDeletion),
+    )
+    with db.engine.connect() as connection:
+        *events, oldest_event, intents, oldest_intent, deletions = connection.execute(statement).one()
+
+    def age(oldest: datetime | None) -> float:
+        return max(0.0, (moment - oldest).total_seconds()) if oldest is not None else 0.0
+
+    return {
+        "events": dict(zip([status.value for status in OutboxStatus], events, strict=True)),
+        "oldest_event": age(oldest_event),
+        "intents": intents,
+        "oldest_intent": age(oldest_intent),
+        "deletions": deletions,
+    }
+
+
+def _queue_families(figures: dict | None) -> list[GaugeMetricFamily]:
+    events = GaugeMetricFamily(
+        "storage_outbox_events",
+        "Webhook events in the outbox by status (pending, delivered: kept 7 days, dead: dead letters)",
+        labels=["status"],
+    )
+    families = [
+        GaugeMetricFamily(
+            "storage_outbox_oldest_pending_age_seconds", "Age of the oldest pending webhook event (0: none)"
+        ),
+        GaugeMetricFamily(
+            "storage_upload_intents_pending", "Presigned uploads not yet confirmed, completed or expired"
+        ),
+        GaugeMetricFamily(
+            "storage_upload_intents_oldest_pending_age_seconds", "Age of the oldest pending presigned upload (0: none)"
+        ),
+        GaugeMetricFamily("storage_object_deletions_queued", "Objects waiting in the deletion queue"),
+    ]
+    if figures is not None:
+        for status, count in figures["events"].items():
+            events.add_metric([status], count)
+        for family, key in zip(families, ("oldest_event", "intents", "oldest_intent", "deletions"), strict=True):
+            family.add_metric([], figures[key])
+    return [events, *families]
+
+
+# --- The worker's own metrics (WORKER_METRICS_PORT): what only the worker process knows ---
+
+
+class WorkerMetrics:
+    """Webhook deliveries and the last completed pass of one `flask storage worker` process."""
+
+    OUTCOMES = ("delivered", "retried", "dead")
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.deliveries = Counter(
+            "storage_webhook_deliveries",
+            "Webhook deliveries this worker attempted, by outcome (delivered, retried: failed and tried again later, "
+            "dead: failed for the last time)",
+            ["outcome"],
+            registry=registry,
+        )
+        for outcome in self.OUTCOMES:
+            self.deliveries.labels(outcome=outcome)  # every series exists from the start, at 0
+        self.last_pass = Gauge(
+            "storage_worker_last_pass_timestamp_seconds",
+            "Unix time this worker last completed a pass (0: not yet)",
+            registry=registry,
+        )
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args) -> None:  # scrapes are not worth a log line each
+        pass
+
+
+def serve_worker_metrics(app: Flask) -> WSGIServer | None:
+    """With WORKER_METRICS_PORT and METRICS_ENABLED, serve this worker's metrics over HTTP on that port (any path,
+    e.g. /metrics) from a background thread, behind METRICS_TOKEN as /metrics is; the server, or None."""
+    port = app.config["WORKER_METRICS_PORT"]
+    if not port:
+        return None
+    if not app.config["METRICS_ENABLED"]:
+        app.logger.warning("WORKER_METRICS_PORT is set but METRICS_ENABLED is false: no worker metrics are served")
+        return None
+    registry = CollectorRegistry()
+    for collector in (ProcessCollector, PlatformCollector, GCCollector):
+        collector(registry=registry)
+    app.extensions["worker_metrics"] = WorkerMetrics(registry)
+    exporter, token = make_wsgi_app(registry), app.config["METRICS_TOKEN"]
+
+    def application(environ, start_response):
+        if token and not _token_matches(environ.get("HTTP_AUTHORIZATION", ""), token):
+            body = json.dumps(Unauthorized("A valid metrics token is required.").to_dict()).encode()
+            start_response(
+                "401 Unauthorized",
+                [
+                    ("Content-Type", "application/json"),
+                    ("Content-Length", str(len(body))),
+                    ("WWW-Authenticate", "Bearer"),
+                ],
+            )
+            return [body]
+        return exporter(environ, start_response)
+
+    # Every interface, as gunicorn listens: Prometheus reaches the worker's container from outside.
+    server = make_server("0.0.0.0", port, application, _ThreadingWSGIServer, _QuietHandler)  # noqa: S104
+    threading.Thread(target=server.serve_forever, name="worker-metrics", daemon=True).start()
+    return server
+
+
+def worker_pass(deliveries) -> None:
+    """Record a completed worker pass: its webhook deliveries by outcome (an events.DeliveryReport), and its end."""
+    metrics = current_app.extensions.get("worker_metrics") if has_app_context() else None
+    if metrics is None:
+        return
+    for outcome in WorkerMetrics.OUTCOMES:
+        metrics.deliveries.labels(outcome=outcome).inc(getattr(deliveries, outcome))
+    metrics.last_pass.set_to_current_time()
 
 
 def route(req) -> str:

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app import observability
 from app.extensions import db
 from app.models import (
     BucketType,
@@ -267,6 +268,7 @@ def run_worker(
             db.session.rollback()
             log.exception("worker pass failed; retrying after WORKER_INTERVAL")
         else:
+            observability.worker_pass(deliveries)  # deliveries by outcome and the time of this pass
             if on_pass is not None:
                 on_pass(passes + 1, completion, garbage, deliveries)
         passes += 1
