@@ -10,7 +10,11 @@ import tempfile
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '5000')}"
 worker_class = "gthread"  # a slow client holds one thread, not a whole process
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Two processes per core: a request spends most of its time in Python holding its process's GIL, so with one process
+# per core a core idles whenever its process waits, and a few keep-alive connections (each stays with the worker that
+# accepted it) can pile onto one process. On 2 cores 4 workers served /list 1.4-1.6x and /metadata 1.1x the requests
+# of 2 (scripts/bench_api.py, docs/scaling.md); 8 threads per worker stay above PROJECT_SERVICE_MAX_CONCURRENCY.
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 
 # gthread workers heartbeat from their main loop, so a transfer lasting minutes in a worker thread is not
