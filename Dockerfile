@@ -16,6 +16,8 @@ RUN pip install -r /tmp/requirements.txt
 
 # --- test: the runtime dependencies plus the test tools and the whole repository (docker-compose.test.yml) ---
 FROM builder AS test
+# PgBouncer: tests/integration/test_two_instances.py runs the service through it in transaction pooling mode.
+RUN apt-get update && apt-get install -y --no-install-recommends pgbouncer && rm -rf /var/lib/apt/lists/*
 COPY requirements-dev.txt /tmp/requirements-dev.txt
 RUN pip install -r /tmp/requirements-dev.txt
 WORKDIR /src

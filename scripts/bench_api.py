@@ -3,6 +3,7 @@
     .venv/bin/python scripts/bench_api.py                        # 3 rounds x 10 s per endpoint, SeaweedFS store
     .venv/bin/python scripts/bench_api.py --duration 5 --rounds 2 --backend local
     .venv/bin/python scripts/bench_api.py --profile metadata     # also: where a /metadata goes (needs py-spy)
+    .venv/bin/python scripts/bench_api.py --compare DIR          # and the service of another checkout, same rounds
 
 Starts, on loopback only: SeaweedFS (`weed mini`) unless `--backend local`, a fresh PostgreSQL database (schema
 from the migrations; dropped at the end), a fake project service, and two servers under the production settings
@@ -10,7 +11,8 @@ from the migrations; dropped at the end), a fake project service, and two server
 rate limits counted in the local Redis when it answers, with budgets no run reaches, and the per-user cap on
 concurrent transfers raised: the one user of the benchmark stands for many):
 
-- the service (`wsgi:app`);
+- the service (`wsgi:app`), and with `--compare DIR` a second one from DIR (its own database and gunicorn.conf.py:
+  e.g. `git archive REV | tar -x -C DIR`), measured in the same rounds so both see the same machine;
 - the floor: a bare Flask app with Flask-SQLAlchemy and two endpoints, `/hello` (a JSON constant) and `/row` (one
   row of `files`, looked up by primary key in the same database, as JSON).
 
@@ -20,7 +22,9 @@ untimed warm-up of each, then `--rounds` rounds in which the order of the endpoi
 waits (up to 5 s) for the machine to go idle. Prints, per endpoint, the median over the rounds of req/s, p50 and p99
 latency, the CPU milliseconds the gunicorn workers and PostgreSQL spent per request, the ratios to both floor
 endpoints and the p99 ratio to the one-row floor, with the goals of issue 10. A run during which other processes
-used more than a quarter of a core is marked with `*`. Any non-2xx answer or socket error fails the run.
+used more than a quarter of a core is marked with `*`; each run's line shows how the workers shared the CPU (a
+keep-alive connection stays with the worker that accepted it). Any non-2xx answer or socket error fails the run.
+`--workers`/`--threads` set WEB_CONCURRENCY/GUNICORN_THREADS for every server.
 
 wrk (`apt-get install wrk`, done by `make bench-api`) is the load generator: a C event loop that costs a few percent
 of one core at these rates, so the client does not compete with the servers for the 2 cores the way a Python client

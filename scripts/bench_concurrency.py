@@ -51,7 +51,7 @@ from tests.support.fake_project_service import FakeProjectService  # noqa: E402
 from tests.support.seaweed import SeaweedServer, start_seaweed  # noqa: E402
 from tests.support.tokens import make_token  # noqa: E402
 
-TIMEOUT = (10, 900)
+TIMEOUT = (900, 900)  # a request may wait for a free worker thread as long as a transfer takes (sending blocks)
 
 
 class UserBody:

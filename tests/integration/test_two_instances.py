@@ -2,7 +2,9 @@
 
 Each instance is a separate gunicorn (production settings, its own processes, engines and connection pools), as two
 replicas behind a load balancer would be. The racing users are split between the instances, so every race is
-decided across processes by the database alone; each instance's access log shows it served its half.
+decided across processes by the database alone; each instance's access log shows it served its half. The instances
+reach PostgreSQL directly, then through PgBouncer in transaction pooling mode (docs/scaling.md), where a server
+connection serves one transaction of any client at a time.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from pathlib import Path
 
 import pytest
 import requests
+import sqlalchemy as sa
 
+from tests.support.files_api import upload
+from tests.support.pgbouncer import start_pgbouncer
 from tests.support.races import REQUEST_TIMEOUT, Races
 from tests.support.tokens import SECRET, bearer
 
@@ -97,8 +102,20 @@ class RacesAcrossInstances(Races):
         return requests.post(f"{url}{path}", json=json, headers=bearer(user), timeout=REQUEST_TIMEOUT, **kwargs)
 
 
+@pytest.fixture(params=["direct", "pgbouncer"])
+def instances_database_url(request, database_url):
+    """The test database straight, or through PgBouncer in transaction pooling mode with fewer server connections
+    (8) than the two instances have threads: nothing may outlive a transaction on a connection."""
+    if request.param == "direct":
+        yield database_url
+        return
+    bouncer = start_pgbouncer(database_url, pool_size=8)
+    yield bouncer.url(database_url)
+    bouncer.stop()
+
+
 @pytest.fixture
-def instances(make_app, database_url, seaweed, fake_projects, tmp_path):
+def instances(make_app, instances_database_url, seaweed, fake_projects, tmp_path):
     """Two production-configured gunicorn instances over the test database and S3 server (make_app creates the
     buckets, and empties the tables afterwards)."""
     make_app("minio")
@@ -106,7 +123,7 @@ def instances(make_app, database_url, seaweed, fake_projects, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "GUNICORN_", "WEB_CONCURRENCY"))}
     env.update(
         FLASK_ENV="production",
-        DATABASE_URL=database_url,
+        DATABASE_URL=instances_database_url,
         SECRET_KEY="two-instances-secret-key-0123456789abcdef",
         JWT_SECRET=SECRET,
         STORAGE_BACKEND="minio",
@@ -155,3 +172,61 @@ def test_exactly_one_winner_across_two_instances(instances, name, concurrency, m
     assert report.ok, "\n".join(report.failures())
     for instance in instances:  # each instance took its share of every trial's racers
         assert instance.served(method, path) >= TRIALS * (concurrency // len(instances)), instance.name
+
+
+# Statements whose effect outlives the transaction on a connection: under transaction pooling they leak to other
+# clients or fail (SET LOCAL and the pg_advisory_xact_* functions end with the transaction and are fine).
+SESSION_STATE = re.compile(
+    r"^\s*(SET\s+(?!LOCAL\b)|RESET\b|LISTEN\b|UNLISTEN\b|PREPARE\b|DEALLOCATE\b|DISCARD\b|DECLARE\b|LOAD\b"
+    r"|CREATE\s+(GLOBAL\s+|LOCAL\s+)?TEMP)|pg_(try_)?advisory_(lock|unlock)|set_config\s*\([^)]*false\s*\)",
+    re.IGNORECASE,
+)
+
+
+def test_no_statement_outlives_its_transaction(app, client, auth, fake_projects):
+    """A workflow over most endpoints sends nothing that transaction pooling (PgBouncer) would break."""
+    from app.extensions import db
+
+    fake_projects.mode = "allow"
+    with app.app_context():
+        engine = db.engine
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    def ok(response, *statuses):
+        assert response.status_code in statuses, (response.status_code, response.get_data(as_text=True))
+        return response.get_json()
+
+    headers = auth("u1")
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        a = upload(client, headers, path="docs/a.txt")["file_id"]
+        ok(client.get("/list", query_string={"bucket": "users", "id": "u1"}, headers=headers), 200)
+        ok(client.get("/list", query_string={"bucket": "users", "id": "u1", "cursor": ""}, headers=headers), 200)
+        ok(client.get("/metadata", query_string={"file_id": a, "include_versions": "true"}, headers=headers), 200)
+        ok(client.post("/lock", json={"file_id": a}, headers=headers), 200)
+        ok(client.patch("/metadata", query_string={"file_id": a}, json={"tags": {"k": 1}}, headers=headers), 200)
+        ok(client.post("/unlock", json={"file_id": a}, headers=headers), 200)
+        ok(client.get("/download/proxy", query_string={"file_id": a}, headers=headers), 200)
+        ok(client.get("/download/presign", query_string={"file_id": a}, headers=headers), 200)
+        copy = {"source_file_id": a, "target_bucket": "users", "target_id": "u1", "target_path": "docs/b.txt"}
+        b = ok(client.post("/copy", json=copy, headers=headers), 201)["data"]["file_id"]
+        commit = {"source_file_id": b, "file_id": a, "base_version": 1, "message": "edit"}
+        ok(client.post("/versions/commit", json=commit, headers=headers), 201)
+        ok(client.get("/versions", query_string={"file_id": a}, headers=headers), 200)
+        ok(client.get("/locks", query_string={"bucket": "users", "id": "u1"}, headers=headers), 200)
+        presigned = ok(
+            client.post("/upload/presign", json={"bucket": "users", "id": "u1", "path": "docs/c.txt"}, headers=headers),
+            200,
+        )
+        put = requests.put(presigned["url"], data=b"presigned", headers=presigned.get("headers"), timeout=30)
+        assert put.status_code in (200, 204), put.text
+        ok(client.post("/upload/confirm", json={"upload_id": presigned["upload_id"]}, headers=headers), 201)
+        ok(client.delete("/delete", json={"file_id": b, "physical": True}, headers=headers), 200)
+        ok(client.delete("/delete", json={"file_id": a}, headers=headers), 200)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert len(sent) > 30, sent
+    assert [statement for statement in sent if SESSION_STATE.search(statement)] == []
