@@ -4,7 +4,6 @@ deliveries and last pass on WORKER_METRICS_PORT."""
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
@@ -17,6 +16,7 @@ from tests.integration.test_observability import _sample
 from tests.integration.test_two_instances import ROOT, Instance
 from tests.support.files_api import upload
 from tests.support.presigned import presign, send_put
+from tests.support.production_env import production_env
 from tests.support.seaweed import free_ports
 from tests.support.tokens import SECRET as JWT_SECRET
 from tests.support.webhooks import SECRET, Receiver, stop_process, worker_process
@@ -182,19 +182,12 @@ def test_any_gunicorn_worker_answers_the_queues(make_app, receiver, database_url
 
     upload(client, bearer("u1"))
     assert presign(client, "u1", "u1", "docs/presigned.txt").status_code == 200
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "GUNICORN_", "WEB_CONCURRENCY"))}
-    env.update(
-        FLASK_ENV="production",
-        DATABASE_URL=database_url,
+    env = production_env(
+        database_url,
+        seaweed,
+        fake_projects,
         SECRET_KEY="operations-metrics-secret-key-0123456789",
         JWT_SECRET=JWT_SECRET,
-        STORAGE_BACKEND="minio",
-        MINIO_ENDPOINT=seaweed.endpoint,
-        MINIO_ACCESS_KEY=seaweed.access_key,
-        MINIO_SECRET_KEY=seaweed.secret_key,
-        MINIO_REGION=seaweed.region,
-        MINIO_PUBLIC_ENDPOINT=seaweed.url,
-        PROJECT_SERVICE_URL=fake_projects.url,
         METRICS_TOKEN=TOKEN,
         WEB_CONCURRENCY="2",
         GUNICORN_THREADS="2",

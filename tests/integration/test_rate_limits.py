@@ -7,7 +7,6 @@ per hour in these tests: a window never ends in the middle of one.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
 import uuid
@@ -20,6 +19,7 @@ from app.config import ConfigError
 from tests.integration.test_observability import _sample
 from tests.integration.test_two_instances import ROOT, Instance
 from tests.support.files_api import error, proxy_upload
+from tests.support.production_env import production_env
 from tests.support.seaweed import free_ports
 from tests.support.tokens import SECRET, bearer
 
@@ -249,19 +249,12 @@ BUDGET = 4
 def two_workers(make_app, database_url, seaweed, fake_projects, tmp_path, prefix):
     """One production-configured gunicorn with two worker processes; gunicorn's access log names the worker."""
     make_app("minio")  # buckets, and the tables emptied afterwards
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "GUNICORN_", "WEB_CONCURRENCY"))}
-    env.update(
-        FLASK_ENV="production",
-        DATABASE_URL=database_url,
+    env = production_env(
+        database_url,
+        seaweed,
+        fake_projects,
         SECRET_KEY="rate-limit-test-secret-key-0123456789abcdef",
         JWT_SECRET=SECRET,
-        STORAGE_BACKEND="minio",
-        MINIO_ENDPOINT=seaweed.endpoint,
-        MINIO_ACCESS_KEY=seaweed.access_key,
-        MINIO_SECRET_KEY=seaweed.secret_key,
-        MINIO_REGION=seaweed.region,
-        MINIO_PUBLIC_ENDPOINT=seaweed.url,
-        PROJECT_SERVICE_URL=fake_projects.url,
         RATELIMIT_STORAGE_URI=REDIS_URL,
         RATE_LIMIT_KEY_PREFIX=prefix,
         RATE_LIMIT_READS=f"{BUDGET}/hour",

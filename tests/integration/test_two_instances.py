@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from tests.support.files_api import upload
 from tests.support.pgbouncer import start_pgbouncer
+from tests.support.production_env import production_env
 from tests.support.races import REQUEST_TIMEOUT, Races
 from tests.support.tokens import SECRET, bearer
 
@@ -120,19 +121,12 @@ def instances(make_app, instances_database_url, seaweed, fake_projects, tmp_path
     buckets, and empties the tables afterwards)."""
     make_app("minio")
     fake_projects.mode = "allow"  # every user is a member of the race project with every right
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "GUNICORN_", "WEB_CONCURRENCY"))}
-    env.update(
-        FLASK_ENV="production",
-        DATABASE_URL=instances_database_url,
+    env = production_env(
+        instances_database_url,
+        seaweed,
+        fake_projects,
         SECRET_KEY="two-instances-secret-key-0123456789abcdef",
         JWT_SECRET=SECRET,
-        STORAGE_BACKEND="minio",
-        MINIO_ENDPOINT=seaweed.endpoint,
-        MINIO_ACCESS_KEY=seaweed.access_key,
-        MINIO_SECRET_KEY=seaweed.secret_key,
-        MINIO_REGION=seaweed.region,
-        MINIO_PUBLIC_ENDPOINT=seaweed.url,
-        PROJECT_SERVICE_URL=fake_projects.url,
         # Every racer's access check in flight at once: the race is decided by the database, not by the cap
         # (default 4 per worker) refusing the calls beyond it.
         PROJECT_SERVICE_MAX_CONCURRENCY="32",
