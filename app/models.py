@@ -129,6 +129,8 @@ class File(db.Model):
     is_deleted: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_by: Mapped[str | None] = mapped_column(sa.String(255))
+    # Once past, the file is gone for every request; the worker then deletes it physically (app/services/expiry.py).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -181,7 +183,7 @@ class File(db.Model):
             "bucket_id",
             code_point_order(sa.text("logical_path")),
             "id",
-            postgresql_include=["is_deleted"],
+            postgresql_include=["is_deleted", "expires_at"],
         ),
         sa.Index(
             "ix_files_folder_keyset",
@@ -190,7 +192,13 @@ class File(db.Model):
             path_depth(sa.text("logical_path")),
             code_point_order(sa.text("logical_path")),
             "id",
-            postgresql_include=["is_deleted"],
+            postgresql_include=["is_deleted", "expires_at"],
+        ),
+        sa.Index(
+            "ix_files_expiry",
+            "expires_at",
+            postgresql_where=sa.text("expires_at IS NOT NULL"),
+            sqlite_where=sa.text("expires_at IS NOT NULL"),
         ),
     )
 
@@ -266,6 +274,7 @@ class UploadIntent(db.Model):
     file_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    file_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the file's expiry the upload asked for
 
     # -- completion without /upload/confirm (app/services/intents.py) --
     # The version the upload became (its bytes were copied to a fresh key: the upload's key is not the version's).
@@ -378,5 +387,11 @@ class OutboxEvent(db.Model):
             "delivered_at",
             postgresql_where=sa.text("status = 'delivered'"),
             sqlite_where=sa.text("status = 'delivered'"),
+        ),
+        sa.Index(  # `flask storage events` and the metrics read the dead letters
+            "ix_outbox_events_dead",
+            "seq",
+            postgresql_where=sa.text("status = 'dead'"),
+            sqlite_where=sa.text("status = 'dead'"),
         ),
     )
