@@ -110,3 +110,12 @@ bench-isolation: install ## a hung, then trickling project service and one user'
 
 test-nightly: install ## unit tests with the nightly Hypothesis profile: 10,000 examples per property (default 300)
 	HYPOTHESIS_PROFILE=nightly $(PYTEST) tests/unit
+
+# --- Browser tests ---------------------------------------------------------------------------------------------
+.PHONY: browser test-browser
+
+browser: ## Debian's Chromium for tests/browser (Playwright drives /usr/bin/chromium; apt-get needs root)
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test-browser: install browser ## the web page in headless Chromium; screenshots in test-artifacts/screenshots/
+	$(PYTEST) tests/browser

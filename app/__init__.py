@@ -142,6 +142,7 @@ def register_response_headers(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app import ui
     from app.api import API_BLUEPRINTS
     from app.api.local_objects import blp as local_objects
     from app.api.system import blp as system
@@ -150,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in API_BLUEPRINTS:
         extensions.api.register_blueprint(blueprint)
     app.register_blueprint(local_objects)
+    ui.init_app(app)  # the web page at /ui (app/ui)
 
 
 def register_docs_assets(app: Flask) -> None:

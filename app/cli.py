@@ -16,7 +16,8 @@ def init_buckets():
 
 @storage.command("gc")
 def gc():
-    """Expire stale upload intents, drain the object deletion queue, abort abandoned incomplete uploads."""
+    """Expire stale upload intents, delete expired files, drain the object deletion queue, abort abandoned
+    incomplete uploads."""
     from app.services.maintenance import collect_garbage
 
     _echo_gc(collect_garbage())
@@ -24,6 +25,8 @@ def gc():
 
 def _echo_gc(report) -> None:
     click.echo(f"expired upload intents: {report.expired_intents}")
+    click.echo(f"expired files deleted: {report.expired_files}")
+    click.echo(f"trash purged (files): {report.purged_trash}")
     click.echo(f"deleted objects: {report.deleted_objects}")
     click.echo(f"failed deletions (still queued): {report.failed_deletions}")
     click.echo(f"aborted incomplete uploads: {report.aborted_uploads}")
@@ -130,25 +133,10 @@ def reconcile(fix):
 @click.option("--ttl", default=3600, show_default=True, type=click.IntRange(min=1), help="Lifetime in seconds.")
 def token(user_id, company_id, roles, ttl):
     """Print a signed JWT for local use; refused where DEV_TOKEN_COMMAND is off (always in production)."""
-    import time
+    from app.auth.tokens import MintingRefused, mint_development_token
 
-    from app.auth.tokens import encode_token
-
-    config = current_app.config
-    if not config["DEV_TOKEN_COMMAND"]:
-        raise click.ClickException("minting tokens is disabled here (DEV_TOKEN_COMMAND is off, as in production)")
-    algorithm = next((a for a in config["JWT_ALGORITHMS"] if a.startswith("HS")), None)
-    if algorithm is None:
-        raise click.ClickException("JWT_ALGORITHMS has no HS* algorithm: only the identity provider can sign tokens")
-    now = int(time.time())
-    claims = {"sub": user_id, "iat": now, "exp": now + ttl}
-    if company_id:
-        claims["company_id"] = company_id
-    role_list = [r.strip() for value in roles for r in value.split(",") if r.strip()]
-    if role_list:
-        claims[config["JWT_ROLES_CLAIM"]] = role_list
-    if config["JWT_ISSUER"]:
-        claims["iss"] = config["JWT_ISSUER"]
-    if config["JWT_AUDIENCE"]:
-        claims["aud"] = config["JWT_AUDIENCE"]
-    click.echo(encode_token(claims, config["JWT_SECRET"], algorithm))
+    role_list = tuple(r.strip() for value in roles for r in value.split(",") if r.strip())
+    try:
+        click.echo(mint_development_token(current_app.config, user_id, company_id, role_list, ttl))
+    except MintingRefused as exc:
+        raise click.ClickException(str(exc)) from None

@@ -33,6 +33,8 @@ def set_security_headers(response: Response) -> Response:
             response.headers["Cache-Control"] = "no-store"
     elif _is_docs(request.path):
         response.headers["Content-Security-Policy"] = _docs_csp(response)
+    elif request.blueprint == "ui":
+        pass  # the web page sets its own policy: self scripts and styles only (app/ui)
     else:
         response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
     return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 
 import jwt
@@ -106,3 +107,32 @@ def decode_token(token: str, settings: TokenSettings) -> Principal:
 def encode_token(claims: dict, secret: str, algorithm: str = "HS256") -> str:
     """Sign claims (used by `flask storage token` and tests)."""
     return jwt.encode(claims, secret, algorithm=algorithm)
+
+
+class MintingRefused(Exception):
+    """This deployment does not sign tokens itself; the message says why."""
+
+
+def mint_development_token(
+    config, user_id: str, company_id: str | None = None, roles: tuple[str, ...] = (), ttl: int = 3600
+) -> str:
+    """A signed JWT for local use (`flask storage token`, the page's development sign-in).
+
+    Raises MintingRefused where DEV_TOKEN_COMMAND is off (always in production) or no HS* algorithm is configured.
+    """
+    if not config["DEV_TOKEN_COMMAND"]:
+        raise MintingRefused("minting tokens is disabled here (DEV_TOKEN_COMMAND is off, as in production)")
+    algorithm = next((a for a in config["JWT_ALGORITHMS"] if a.startswith("HS")), None)
+    if algorithm is None:
+        raise MintingRefused("JWT_ALGORITHMS has no HS* algorithm: only the identity provider can sign tokens")
+    now = int(time.time())
+    claims = {"sub": user_id, "iat": now, "exp": now + ttl}
+    if company_id:
+        claims["company_id"] = company_id
+    if roles:
+        claims[config["JWT_ROLES_CLAIM"]] = list(roles)
+    if config["JWT_ISSUER"]:
+        claims["iss"] = config["JWT_ISSUER"]
+    if config["JWT_AUDIENCE"]:
+        claims["aud"] = config["JWT_AUDIENCE"]
+    return encode_token(claims, config["JWT_SECRET"], algorithm)
