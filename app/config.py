@@ -28,6 +28,11 @@ def _int(name: str, default: int) -> int:
     return int(_env(name, default))
 
 
+def _optional_int(name: str) -> int | None:
+    value = _env(name)
+    return None if value is None else int(value)
+
+
 def _float(name: str, default: float) -> float:
     return float(_env(name, default))
 
@@ -65,6 +70,8 @@ WEBHOOK_EVENT_TYPES = (
     "lock.forced",
     "upload.failed",
     "metadata.updated",
+    "file.restored",
+    "version.restored",
 )
 
 
@@ -207,6 +214,13 @@ class Config:
         self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL")
         # How many proxies in front set X-Forwarded-For/-Proto/-Host/-Port/-Prefix; 0 = those headers are ignored.
         self.TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
+
+        # Quotas per bucket address (app/services/quotas.py): bytes and files; unset = unlimited. An administrator
+        # sets a bucket's own limits with PUT /usage.
+        self.QUOTA_DEFAULT_BYTES = _optional_int("QUOTA_DEFAULT_BYTES")
+        self.QUOTA_DEFAULT_FILES = _optional_int("QUOTA_DEFAULT_FILES")
+        # Logically deleted files are purged by the worker this many days after deletion; 0: kept until deleted.
+        self.TRASH_RETENTION_DAYS = _float("TRASH_RETENTION_DAYS", 30.0)
 
         self.API_TITLE = "storage_service"
         self.API_VERSION = self.SERVICE_VERSION

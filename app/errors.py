@@ -119,6 +119,13 @@ class PayloadTooLarge(AppError):
     status, code, detail = 413, "payload_too_large", "The file exceeds the maximum upload size."
 
 
+class QuotaExceeded(AppError):
+    """507 Insufficient Storage (RFC 4918): the request is fine, the bucket has no room left; 413 stays "this
+    request is too large whatever the bucket holds"."""
+
+    status, code, detail = 507, "quota_exceeded", "The bucket's storage quota would be exceeded."
+
+
 class RangeNotSatisfiable(AppError):
     status, code, detail = 416, "range_not_satisfiable", "The requested range cannot be satisfied."
 

@@ -200,6 +200,13 @@ class File(db.Model):
             postgresql_where=sa.text("expires_at IS NOT NULL"),
             sqlite_where=sa.text("expires_at IS NOT NULL"),
         ),
+        # The worker's trash purge: logically deleted files by deletion time (migration 0008).
+        sa.Index(
+            "ix_files_trash",
+            "deleted_at",
+            postgresql_where=sa.text("is_deleted"),
+            sqlite_where=sa.text("is_deleted"),
+        ),
     )
 
 
@@ -395,3 +402,23 @@ class OutboxEvent(db.Model):
             sqlite_where=sa.text("status = 'dead'"),
         ),
     )
+
+
+class BucketUsage(db.Model):
+    """What one bucket address (users/u1, projects/p7 ...) holds, kept with every version written or file purged.
+
+    Quotas (app/services/quotas.py) are checked by one conditional UPDATE of this row in the transaction that
+    records a version, so concurrent uploads to one bucket queue on the row and cannot both pass under the limit.
+    """
+
+    __tablename__ = "bucket_usage"
+
+    bucket_type: Mapped[BucketType] = mapped_column(_enum(BucketType, "usage_bucket_type"), primary_key=True)
+    bucket_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    # Bytes of every version's object of every file (trash included: its bytes stay stored until purged)
+    bytes_used: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    files_used: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    # An administrator's limits for this bucket (PUT /usage); None: QUOTA_DEFAULT_BYTES / QUOTA_DEFAULT_FILES
+    max_bytes: Mapped[int | None] = mapped_column(sa.BigInteger)
+    max_files: Mapped[int | None] = mapped_column(sa.Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

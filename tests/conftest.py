@@ -15,7 +15,16 @@ from tests.support.fake_project_service import FakeProjectService
 from tests.support.seaweed import start_seaweed
 from tests.support.tokens import SECRET, bearer
 
-TABLES = ("audit_logs", "object_deletions", "upload_intents", "file_locks", "file_versions", "files", "outbox_events")
+TABLES = (
+    "audit_logs",
+    "object_deletions",
+    "upload_intents",
+    "file_locks",
+    "file_versions",
+    "files",
+    "outbox_events",
+    "bucket_usage",
+)
 
 
 @dataclass(frozen=True)

@@ -616,3 +616,86 @@ class CommitRequestSchema(
 
 class DecisionSchema(_Loads):
     comment = _text(MAX_TEXT, allow_none=True)
+
+
+# ---------------------------------------------------------------------------------------- trash, restore and quotas
+
+MAX_FILES_LIMIT = 2**31 - 1  # bucket_usage.files_used is a 32-bit integer
+
+
+class BucketArgsSchema(FolderFieldsSchema):
+    """A bucket address (bucket and bucket id, or the README form `/{bucket}/{bucket_id}`), no folder inside it."""
+
+    @post_load
+    def make(self, data, **_):
+        address = parse_address(data, folder=True)
+        if address.path:
+            raise ValidationError("Usage is per bucket: give no path beyond the bucket id.", "path")
+        return address
+
+
+@dataclass(frozen=True)
+class QuotaLimits:
+    """Limits an administrator sets for one bucket address; None: back to QUOTA_DEFAULT_BYTES / _FILES."""
+
+    max_bytes: int | None = None
+    max_files: int | None = None
+
+
+class QuotaLimitsSchema(Schema):
+    """PUT /usage: the bucket's own limits; null or absent returns to the configured default."""
+
+    class Meta:
+        unknown = RAISE
+
+    max_bytes = _int(0, INT64_MAX, allow_none=True, metadata={"description": "Bytes; null: QUOTA_DEFAULT_BYTES"})
+    max_files = _int(0, MAX_FILES_LIMIT, allow_none=True, metadata={"description": "Files; null: QUOTA_DEFAULT_FILES"})
+
+    @post_load
+    def make(self, data, **_):
+        return QuotaLimits(data.get("max_bytes"), data.get("max_files"))
+
+
+@dataclass(frozen=True)
+class TrashQuery:
+    folder: Address
+    limit: int = 50
+    offset: int = 0
+
+
+class TrashArgsSchema(FolderFieldsSchema):
+    limit = _int(1, MAX_LIMIT, query=True, load_default=50)
+    offset = _int(0, MAX_OFFSET, query=True, load_default=0)
+
+    @post_load
+    def make(self, data, **_):
+        return TrashQuery(parse_address(data, folder=True), data["limit"], data["offset"])
+
+
+class RestoreFileSchema(_Loads):
+    """POST /restore: the logically deleted file to bring back (several deleted files may share an address)."""
+
+    file_id = fields.UUID(required=True, metadata={"description": "The file's UUID, as GET /trash lists it"})
+
+    @post_load
+    def make(self, data, **_):
+        return data["file_id"]
+
+
+@dataclass(frozen=True)
+class RestoreVersionCommand:
+    message: str | None = None
+    base_version: int | None = None
+
+
+class RestoreVersionSchema(_Loads):
+    message = _text(MAX_TEXT, metadata={"description": 'The change log (default: "Restored from version N")'})
+    base_version = _int(
+        0,
+        INT64_MAX,
+        metadata={"description": "The file's newest version number the caller expects; else 409 version_conflict"},
+    )
+
+    @post_load
+    def make(self, data, **_):
+        return RestoreVersionCommand(data.get("message"), data.get("base_version"))

@@ -50,6 +50,9 @@ EVENT_TYPES = {
     ("force_unlock", "success"): "lock.forced",
     ("upload_confirm", "rejected"): "upload.failed",  # a presigned upload failed the checks of confirm
     ("metadata_update", "success"): "metadata.updated",
+    ("restore", "success"): "file.restored",  # out of the trash (app/services/trash.py)
+    ("version_restore", "success"): "version.restored",  # an earlier version's bytes are the current version again
+    ("trash_purge", "success"): "file.deleted",  # the worker purged a file deleted TRASH_RETENTION_DAYS ago
 }
 BATCH = 8  # events one claim takes and POSTs at once (at most one per file and subscription)
 PASS_BUDGET = 30.0  # seconds one worker pass spends delivering before its other steps

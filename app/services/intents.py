@@ -31,6 +31,7 @@ from app.errors import (
     InvalidState,
     PayloadTooLarge,
     ProjectServiceUnavailable,
+    QuotaExceeded,
     UnsupportedMediaType,
     ValidationError,
 )
@@ -236,7 +237,11 @@ def _complete(caller: Caller | None, pending: Pending, *, via: str) -> dict:
     if problem is not None:
         _reject(caller, pending, problem, [fresh], via=via)
         raise problem
-    return _record(caller, pending, StoredObject(fresh, size, checksum, mime_type), via=via)
+    try:
+        return _record(caller, pending, StoredObject(fresh, size, checksum, mime_type), via=via)
+    except QuotaExceeded as exc:  # the upload fails like a failed check (our copy is already removed)
+        _reject(caller, pending, exc, [], via=via)
+        raise
 
 
 def _size_problem(pending: Pending, size: int) -> AppError | None:
@@ -431,7 +436,7 @@ def _complete_claimed(caller: Caller | None, claimed: list[Pending], *, via: str
                 report.count(Outcome.completed)
             except NotUploaded:
                 report.count(Outcome.waiting)
-            except (ValidationError, PayloadTooLarge, UnsupportedMediaType):
+            except (ValidationError, PayloadTooLarge, UnsupportedMediaType, QuotaExceeded):
                 report.count(Outcome.rejected)  # recorded and audited by _reject
             except (Decided, AppError, StorageError) as exc:  # e.g. FileLocked, the store unavailable: later
                 log.info("upload %s not completed now (%s: %s)", pending.id, type(exc).__name__, exc)

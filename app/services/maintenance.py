@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.services import audit
 from app.services.common import drain_deletions, now, physical_bucket, queue_deletion, setting, store
+from app.services.trash import purge_old_trash
 from app.storage.base import IncompleteUpload, ObjectNotFound, StorageError
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class GcReport:
     failed_deletions: int = 0
     aborted_uploads: int = 0
     failed_aborts: int = 0
+    purged_trash: int = 0
 
 
 def collect_garbage() -> GcReport:
@@ -71,6 +73,7 @@ def collect_garbage() -> GcReport:
         )
     db.session.commit()
     report.expired_intents = len(expired)
+    report.purged_trash = purge_old_trash()  # files deleted more than TRASH_RETENTION_DAYS ago (app/services/trash.py)
     report.deleted_objects, report.failed_deletions = drain_deletions()
     for bucket, upload in abandoned_uploads():
         try:

@@ -34,8 +34,8 @@ from app.errors import (
 from app.extensions import db
 from app.models import File, FileStatus, FileVersion, VersionStatus
 from app.schemas.address import Address, FileRef
-from app.schemas.requests import CommitCommand, CopyCommand, VersionsQuery
-from app.services import audit, content_types
+from app.schemas.requests import CommitCommand, CopyCommand, RestoreVersionCommand, VersionsQuery
+from app.services import audit, content_types, quotas
 from app.services.common import (
     active_lock,
     address_target,
@@ -111,11 +111,13 @@ def record_version(
     description: str | None = None,
     tags: dict | None = None,
 ) -> tuple[File, FileVersion]:
-    """Add a draft version at the address (creating the file when it is new), current at once; raises FileLocked.
+    """Add a draft version at the address (creating the file when it is new), current at once; raises FileLocked,
+    QuotaExceeded (the bucket's usage is charged in the same transaction).
 
     Does not commit: run it inside `fresh_object`.
     """
     file = find_file(FileRef(address=address), for_update=True)
+    created = file is None
     if file is None:
         file = File(
             id=uuid.uuid4(),
@@ -131,9 +133,9 @@ def record_version(
             with db.session.begin_nested():
                 db.session.add(file)
         except IntegrityError:  # another request created it first: add to theirs
-            file = find_file(FileRef(address=address), for_update=True)
+            file, created = find_file(FileRef(address=address), for_update=True), False
     ensure_unlocked(file, caller)
-    version = _new_version(file, caller, next_version_number(file), stored, VersionStatus.draft)
+    version = _new_version(file, caller, next_version_number(file), stored, VersionStatus.draft, new_file=created)
     version.base_version_number = base_version_number
     db.session.flush()
     file.current_version = version
@@ -145,7 +147,11 @@ def record_version(
     return file, version
 
 
-def _new_version(file: File, caller: Caller, number: int, stored: StoredObject, status: VersionStatus) -> FileVersion:
+def _new_version(
+    file: File, caller: Caller, number: int, stored: StoredObject, status: VersionStatus, *, new_file: bool = False
+) -> FileVersion:
+    """The version row, its bytes (and its file when new) counted against the bucket's quota (QuotaExceeded)."""
+    quotas.charge(file.bucket_type, file.bucket_id, size=stored.size, new_file=new_file)
     version = FileVersion(
         id=uuid.uuid4(),
         file_id=file.id,
@@ -215,8 +221,9 @@ class _Source:
     stored: StoredObject
 
     @classmethod
-    def of(cls, file: File) -> _Source:
-        version = file.current_version
+    def of(cls, file: File, version: FileVersion | None = None) -> _Source:
+        """The file's current version, or `version` (one of the file's)."""
+        version = version or file.current_version
         if version is None:
             raise InvalidState("The file has no current version.")
         stored = StoredObject(version.object_key, version.size, version.checksum_sha256, version.mime_type)
@@ -357,6 +364,72 @@ def list_versions(caller: Caller, query: VersionsQuery) -> dict:
         statement.order_by(FileVersion.version_number.desc()).limit(query.limit).offset(query.offset)
     ).all()
     return {"file_id": file.id, "versions": versions, "total_count": total}
+
+
+def restore_version(caller: Caller, version_id: uuid.UUID, command: RestoreVersionCommand) -> dict:
+    """POST /versions/{id}/restore: a copy of an earlier version's bytes becomes the file's new current version.
+
+    The new version is a `draft`, current at once (like an upload), with its own object: the bytes are copied, not
+    shared. A version's object belongs to that version alone (`object_key` is unique, and every deletion path, from
+    `purge` to the deletion queue, removes a version's key without asking who else uses it): sharing would need a
+    reference count on every one of them, and one missed path would delete bytes a live version still points to. The
+    copy costs storage (counted against the quota) and is made server-side, outside any transaction.
+
+    Conflict-checked like a commit: the file must be live, not locked by someone else, have no version pending
+    validation, and its newest version must be `base_version` (default: the newest at the first check), decided
+    by one conditional UPDATE. Raises VersionNotFound, AccessDenied, InvalidState (pending or corrupted version,
+    deleted file, a version pending validation), FileLocked, VersionConflict, ObjectMissing, QuotaExceeded.
+    """
+    version = db.session.get(FileVersion, version_id)
+    if version is None:
+        raise VersionNotFound()
+    policy().require(caller.principal, target_of(version.file), "write")
+    if version.status in (VersionStatus.pending_validation, VersionStatus.corrupted):
+        raise InvalidState(f"A {version.status} version cannot be restored.")
+    file = find_file(FileRef(file_id=version.file_id), include_deleted=True)
+    if file.is_deleted:
+        raise InvalidState("The file is in the trash: restore it first (POST /restore).")
+    ensure_unlocked(file, caller)
+    base = command.base_version if command.base_version is not None else file.latest_version_number
+    _check_restorable(file, base)
+    source = _Source.of(file, version)
+    bucket, stored = _copy_bytes(source, str(file.bucket_type), file.bucket_id)
+    with fresh_object(bucket, stored.key):
+        file = _reload_for_update(source.file_id)
+        ensure_unlocked(file, caller)
+        number = next_version_number(file, base=base)
+        if number is None:
+            _check_restorable(file, base)
+        _check_restorable(file, base, pending_only=True)
+        restored = _new_version(file, caller, number, stored, VersionStatus.draft)
+        restored.changelog = command.message or f"Restored from version {source.version_number}"
+        restored.base_version_number = base
+        db.session.flush()
+        file.current_version = restored
+        settle_status(file)
+        audit.record(
+            caller,
+            "version_restore",
+            file=file,
+            version=restored,
+            restored_from=source.version_number,
+            restored_version_id=str(source.version_id),
+        )
+    return {
+        "version_id": restored.id,
+        "version_number": number,
+        "status": str(restored.status),
+        "file_id": source.file_id,
+        "restored_from": source.version_number,
+    }
+
+
+def _check_restorable(file: File, base: int, *, pending_only: bool = False) -> None:
+    """InvalidState while a version waits for validation (decide it first); VersionConflict when `base` is stale."""
+    if _count(file.id, FileVersion.status == VersionStatus.pending_validation):
+        raise InvalidState("A version is pending validation: approve or reject it before restoring another.")
+    if not pending_only:
+        _check_base(file, base)
 
 
 # ------------------------------------------------------------------------------------------------------ decisions
