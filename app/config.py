@@ -195,6 +195,13 @@ class Config:
         self.WEBHOOK_RETRY_BASE = _float("WEBHOOK_RETRY_BASE", 5.0)
         # Per-user cap on concurrent proxy transfers, per worker process (contract §9)
         self.MAX_CONCURRENT_TRANSFERS_PER_USER = _int("MAX_CONCURRENT_TRANSFERS_PER_USER", 4)
+        # Resumable multipart uploads (docs/uploads.md): the part size (bytes, kept within S3's 5 MiB..5 GiB and
+        # raised for files over 10,000 parts) and how long a session lives (seconds) before gc aborts it.
+        self.MULTIPART_PART_SIZE = _int("MULTIPART_PART_SIZE", 16 * 1024**2)
+        self.MULTIPART_SESSION_TTL = _int("MULTIPART_SESSION_TTL", 24 * 3600)
+        # Folder download as zip (docs/uploads.md): at most this many files and bytes, else 413 before streaming.
+        self.ZIP_MAX_FILES = _int("ZIP_MAX_FILES", 1000)
+        self.ZIP_MAX_BYTES = _int("ZIP_MAX_BYTES", 5 * 1024**3)
 
         # Rate limits per user and route family (contract §7; app/api/rate_limits.py has the profiles)
         self.RATE_LIMITS_ENABLED = _bool("RATE_LIMITS_ENABLED", True)

@@ -290,6 +290,11 @@ class UploadIntent(db.Model):
     # was last checked, so workers check the least recently checked first.
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # -- resumable multipart uploads (app/services/multipart_uploads.py; method "PARTS") --
+    # The store's upload id (S3 UploadId) while parts arrive, and the size of every part but the last.
+    multipart_upload_id: Mapped[str | None] = mapped_column(sa.String(1024))
+    part_size: Mapped[int | None] = mapped_column(sa.BigInteger)
+
     __table_args__ = (
         # Reads look for pending uploads at an address or under a folder; workers take the least recently checked.
         sa.Index(

@@ -1,10 +1,11 @@
 """HTTP layer: one flask-smorest Blueprint per resource family."""
 
-from app.api import collaboration, downloads, files, quotas, trash, uploads
+from app.api import collaboration, downloads, files, multipart_uploads, quotas, trash, uploads
 from app.api.limits import check_request
 from app.api.rate_limits import authenticate_and_limit
 
 API_BLUEPRINTS = [uploads.blp, collaboration.blp, downloads.blp, files.blp, trash.blp, quotas.blp]
+API_BLUEPRINTS += [multipart_uploads.blp]
 
 for _blueprint in API_BLUEPRINTS:
     _blueprint.before_request(check_request)  # bounded, well-formed input first: before authentication

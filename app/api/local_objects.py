@@ -10,7 +10,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api.limits import empty_suffix_range
 from app.errors import AccessDenied, NoFile, NotFound, PayloadTooLarge, RangeNotSatisfiable
-from app.storage.base import InvalidKey, InvalidSignature, ObjectNotFound, ObjectTooLarge
+from app.storage.base import InvalidKey, InvalidSignature, ObjectNotFound, ObjectTooLarge, UploadNotFound
 from app.storage.local_store import LocalStore
 
 blp = Blueprint("local_objects", __name__)
@@ -31,7 +31,7 @@ def _port_errors() -> Iterator[None]:
         yield
     except InvalidSignature as exc:
         raise AccessDenied(str(exc)) from exc
-    except (ObjectNotFound, InvalidKey) as exc:
+    except (ObjectNotFound, InvalidKey, UploadNotFound) as exc:
         raise NotFound("No such object.") from exc
     except ObjectTooLarge as exc:
         raise PayloadTooLarge() from exc
@@ -74,6 +74,8 @@ def download(bucket: str, key: str) -> Response:
 def upload(bucket: str, key: str) -> tuple[str, int]:
     """Store the request body through a presigned PUT URL."""
     store = _store()
+    if "uploadId" in request.args:
+        return _upload_part(store, bucket, key)
     max_size = current_app.config["MAX_UPLOAD_SIZE"]
     with _port_errors():
         content_type = store.verify_put(bucket, key, request.args, content_type=request.headers.get("Content-Type"))
@@ -82,6 +84,16 @@ def upload(bucket: str, key: str) -> tuple[str, int]:
         content_type = content_type or request.headers.get("Content-Type")
         store.put_stream(bucket, key, request.stream, max_size=max_size, content_type=content_type)
     return "", 204
+
+
+def _upload_part(store: LocalStore, bucket: str, key: str) -> tuple[str, int, dict]:
+    """Store one part of a multipart upload through its presigned URL (S3 UploadPart); the ETag names it."""
+    with _port_errors():
+        upload_id, number, max_size = store.verify_part(bucket, key, request.args)
+        if request.content_length is not None and request.content_length > max_size:
+            raise ObjectTooLarge()
+        part = store.put_part(bucket, key, upload_id, number, request.stream, max_size=max_size)
+    return "", 200, {"ETag": f'"{part.etag}"'}
 
 
 @blp.post("/local-store/<bucket>")

@@ -81,10 +81,16 @@ def family_limits(config) -> dict[str, str]:
     return chosen
 
 
+# Blueprints whose every request spends the uploads or downloads budget
+TRANSFER_FAMILIES = {"multipart_uploads": "uploads", "zip_download": "downloads"}
+
+
 def route_family(blueprint: str | None, method: str) -> str:
     """The budget a request to an API blueprint spends."""
     if blueprint in ("uploads", "downloads"):
         return blueprint
+    if blueprint in TRANSFER_FAMILIES:
+        return TRANSFER_FAMILIES[blueprint]
     if method == "DELETE":
         return "deletes"
     return "reads" if method in ("GET", "HEAD") else "writes"

@@ -126,7 +126,7 @@ class CompletionReport:
 # -------------------------------------------------------------------------------------------------- the use cases
 
 
-def confirm_upload(caller: Caller, upload_id: uuid.UUID) -> dict:
+def confirm_upload(caller: Caller, upload_id: uuid.UUID, *, via: str = "confirm") -> dict:
     """Check the uploaded object against the intent and create the version; repeated, the version it became.
 
     Raises FileNotFound (no such upload of this user), InvalidState (nothing uploaded yet, failed or expired),
@@ -143,7 +143,7 @@ def confirm_upload(caller: Caller, upload_id: uuid.UUID) -> dict:
     policy().require(caller.principal, address_target(pending.address), "write")
     _claim_one(pending.id)
     try:
-        return _complete(caller, pending, via="confirm")
+        return _complete(caller, pending, via=via)
     except NotUploaded:
         raise InvalidState("Nothing has been uploaded for this upload id yet.") from None
     except Decided:

@@ -24,7 +24,7 @@ from app.models import (
     UploadIntent,
     VersionStatus,
 )
-from app.services import audit
+from app.services import audit, multipart_uploads
 from app.services.common import drain_deletions, now, physical_bucket, queue_deletion, setting, store
 from app.services.trash import purge_old_trash
 from app.storage.base import IncompleteUpload, ObjectNotFound, StorageError
@@ -71,8 +71,14 @@ def collect_garbage() -> GcReport:
             path=intent.logical_path,
             upload_id=str(intent.id),
         )
+    # expired multipart sessions (app/services/multipart_uploads.py): their parts are aborted with them
+    sessions = [
+        (physical_bucket(i.bucket_type), i.object_key, i.multipart_upload_id) for i in expired if i.multipart_upload_id
+    ]
     db.session.commit()
     report.expired_intents = len(expired)
+    aborted, failed = multipart_uploads.abort_in_store(sessions)
+    report.aborted_uploads, report.failed_aborts = report.aborted_uploads + aborted, report.failed_aborts + failed
     report.purged_trash = purge_old_trash()  # files deleted more than TRASH_RETENTION_DAYS ago (app/services/trash.py)
     report.deleted_objects, report.failed_deletions = drain_deletions()
     for bucket, upload in abandoned_uploads():
@@ -92,11 +98,12 @@ def abandoned_uploads() -> list[tuple[str, IncompleteUpload]]:
     above the longest upload. An upload whose start the store does not tell counts as abandoned.
     """
     cutoff = now() - timedelta(seconds=setting("RECONCILE_GRACE_SECONDS"))
+    live = multipart_uploads.live_store_upload_ids()  # open multipart sessions keep their parts until they expire
     return [
         (bucket, upload)
         for bucket in store().buckets
         for upload in store().incomplete_uploads(bucket)
-        if upload.initiated is None or upload.initiated <= cutoff
+        if (upload.initiated is None or upload.initiated <= cutoff) and upload.upload_id not in live
     ]
 
 

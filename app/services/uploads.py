@@ -50,7 +50,7 @@ def version_data(file: File, version: FileVersion) -> dict:
     }
 
 
-def _check_type(mime_type: str) -> None:
+def check_type(mime_type: str) -> None:
     if not content_types.allowed(mime_type, setting("ALLOWED_MIME_TYPES")):
         raise UnsupportedMediaType(f"Files of type {mime_type} are not allowed.")
 
@@ -62,7 +62,7 @@ def _address_known(fields: Mapping) -> bool:
     return bool(bucket and path and (fields.get("bucket_id") or fields.get("id") or path.startswith("/")))
 
 
-def _writable(caller: Caller, address: Address) -> None:
+def check_writable(caller: Caller, address: Address) -> None:
     """Authorize `write` and refuse early when another user holds the lock (rechecked at commit)."""
     policy().require(caller.principal, address_target(address), "write")
     existing = find_file(FileRef(address=address))
@@ -87,7 +87,7 @@ def proxy_upload(caller: Caller, form: StreamingForm | None, query: Mapping[str,
     if form.file is None:
         raise NoFile("The form has no file part.")
     upload_fields(fields)  # a bad optional field fails before any byte is stored
-    _writable(caller, address)
+    check_writable(caller, address)
     db.session.rollback()  # end the checks' transaction: the lock is checked again when the version is recorded
     bucket, key = physical_bucket(address.bucket), new_object_key(address.bucket_id)
     try:
@@ -97,7 +97,7 @@ def proxy_upload(caller: Caller, form: StreamingForm | None, query: Mapping[str,
     with fresh_object(bucket, key):
         extras = upload_fields({**query, **form.finish()})  # fields may also follow the file part
         mime_type = content_types.detect(put.head, form.file.filename or address.filename, form.file.content_type)
-        _check_type(mime_type)
+        check_type(mime_type)
         if extras.checksum_sha256 and extras.checksum_sha256 != put.sha256:
             raise ValidationError(
                 "The checksum does not match the uploaded bytes.",
@@ -121,8 +121,8 @@ def presign_upload(caller: Caller, request: PresignUpload) -> dict:
     if size is not None and size > setting("MAX_UPLOAD_SIZE"):
         raise PayloadTooLarge(f"The file exceeds the limit of {setting('MAX_UPLOAD_SIZE')} bytes.")
     if content_type:
-        _check_type(content_type)
-    _writable(caller, address)
+        check_type(content_type)
+    check_writable(caller, address)
     bucket, key = physical_bucket(address.bucket), new_object_key(address.bucket_id)
     expires_at = now() + timedelta(seconds=expires_in)
     if method == "POST":

@@ -42,6 +42,10 @@ class InvalidKey(StorageError):
     """The key (or bucket) is not a safe relative path; nothing was read or written."""
 
 
+class UploadNotFound(StorageError):
+    """No multipart upload with that id is in progress for the key (never started, completed or aborted)."""
+
+
 MAX_KEY_BYTES = 1024
 MAX_SEGMENT_BYTES = 255
 
@@ -90,6 +94,16 @@ class IncompleteUpload:
     key: str  # the key being written
     upload_id: str  # what `abort_upload` needs, with the key, to remove it
     initiated: datetime | None  # S3: when the upload started; local store: its last write
+
+
+@dataclass(frozen=True)
+class StoredPart:
+    """A part a multipart upload holds: its number (1-based), size and the tag its completion names it by."""
+
+    number: int
+    size: int
+    etag: str
+    modified: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -293,6 +307,29 @@ class ObjectStore(ABC):
         self, bucket: str, key: str, expires: int, *, max_size: int, content_type: str | None = None
     ) -> PresignedPost:
         """A form-upload policy pinning key and content type and bounding size with content-length-range."""
+
+    # -- resumable multipart uploads: the client sends the parts straight to the store through presigned URLs --
+
+    @abstractmethod
+    def start_multipart(self, bucket: str, key: str, *, content_type: str | None = None) -> str:
+        """Begin a multipart upload of key; its upload id."""
+
+    @abstractmethod
+    def presign_part(
+        self, bucket: str, key: str, upload_id: str, number: int, expires: int, *, max_size: int
+    ) -> PresignedPut:
+        """A PUT URL for one part, valid for `expires` seconds (`max_size`: enforced where the store can)."""
+
+    @abstractmethod
+    def list_parts(self, bucket: str, key: str, upload_id: str) -> list[StoredPart]:
+        """The parts stored so far, by number; UploadNotFound when the upload is not in progress.
+
+        A part sent more than once may be listed once per upload (SeaweedFS keeps them all, in no order; S3 keeps
+        the last): the caller chooses, by `modified` and size, which one to complete with."""
+
+    @abstractmethod
+    def complete_multipart(self, bucket: str, key: str, upload_id: str, parts: list[StoredPart]) -> None:
+        """Join the parts (as listed) into the object; UploadNotFound, or IntegrityMismatch when a part changed."""
 
     def sha256(self, bucket: str, key: str) -> tuple[int, str]:
         """Read the object once and return (size, hex SHA-256)."""

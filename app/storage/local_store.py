@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import shutil
 import stat as stat_module
@@ -22,6 +23,7 @@ from app.storage.base import (
     MAX_SEGMENT_BYTES,
     HashingReader,
     IncompleteUpload,
+    IntegrityMismatch,
     InvalidKey,
     InvalidSignature,
     ObjectInfo,
@@ -32,6 +34,8 @@ from app.storage.base import (
     PutResult,
     Readable,
     StorageUnavailable,
+    StoredPart,
+    UploadNotFound,
     check_key,
     content_disposition,
 )
@@ -40,6 +44,9 @@ INTERNAL_PREFIX = ".~"  # temp files and sidecars; keys may not have a segment s
 TEMP_PREFIX = f"{INTERNAL_PREFIX}tmp-"  # a write in progress: `.~tmp-<random>-<name of the file it becomes>`
 TEMP_RANDOM_CHARS = 16
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600
+MULTIPART_PREFIX = f"{INTERNAL_PREFIX}mpu-"  # a multipart upload's parts: `<bucket>/.~mpu-<upload id>/part-00001`
+UPLOAD_ID_RE = re.compile(r"[0-9a-f]{32}")
+PART_RE = re.compile(r"part-([0-9]{5})")
 
 
 class FileStream:
@@ -136,9 +143,10 @@ class LocalStore(ObjectStore):
         except (OSError, ValueError, KeyError):
             return "application/octet-stream"  # what S3 records when no type is given
 
-    def _write_atomic(self, path: Path, write: Callable[[BinaryIO], object]) -> None:
+    def _write_atomic(self, path: Path, write: Callable[[BinaryIO], object], *, make_parents: bool = True) -> None:
         """Write through a temp file in the same directory, fsync, then os.replace (no reader sees a partial file)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if make_parents:
+            path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = _create_temp(path)
         try:
             with os.fdopen(fd, "wb") as file:
@@ -338,9 +346,148 @@ class LocalStore(ObjectStore):
                 except FileNotFoundError:
                     continue  # renamed or removed meanwhile
                 found.append(IncompleteUpload(key, folder + name, datetime.fromtimestamp(modified, UTC)))
+        try:
+            entries = list(os.scandir(base))
+        except FileNotFoundError:
+            entries = []
+        for entry in entries:  # multipart uploads in progress
+            upload_id = entry.name[len(MULTIPART_PREFIX) :]
+            if not entry.name.startswith(MULTIPART_PREFIX) or not UPLOAD_ID_RE.fullmatch(upload_id):
+                continue
+            meta = self._upload_meta(Path(entry.path))
+            key = meta.get("key") if meta is not None else None
+            if isinstance(key, str) and key.startswith(prefix):
+                initiated = datetime.fromtimestamp(float(meta.get("initiated", 0)), UTC)
+                found.append(IncompleteUpload(key, upload_id, initiated))
         return sorted(found, key=lambda upload: (upload.key, upload.upload_id))
 
+    # -- multipart uploads: parts in a directory of their own, joined into the key on completion ---------------
+
+    def _upload_dir(self, bucket: str, upload_id: str) -> Path:
+        if bucket not in self.buckets:
+            raise InvalidKey(f"unknown bucket {bucket!r}")
+        if not isinstance(upload_id, str) or not UPLOAD_ID_RE.fullmatch(upload_id):
+            raise UploadNotFound("not an upload id of this store")
+        return self.root / bucket / f"{MULTIPART_PREFIX}{upload_id}"
+
+    @staticmethod
+    def _upload_meta(directory: Path) -> dict | None:
+        try:
+            meta = json.loads((directory / "upload.json").read_text())
+        except (OSError, ValueError):
+            return None
+        return meta if isinstance(meta, dict) else None
+
+    def _upload(self, bucket: str, key: str, upload_id: str) -> tuple[Path, dict]:
+        """The upload's directory and description; UploadNotFound unless it is in progress for key."""
+        self._path(bucket, key)
+        directory = self._upload_dir(bucket, upload_id)
+        meta = self._upload_meta(directory)
+        if meta is None or meta.get("key") != key:
+            raise UploadNotFound(f"{bucket}/{key}: no upload {upload_id}")
+        return directory, meta
+
+    @staticmethod
+    def _part_etag(stat: os.stat_result) -> str:
+        return f"{stat.st_mtime_ns:x}-{stat.st_size:x}"
+
+    def start_multipart(self, bucket: str, key: str, *, content_type: str | None = None) -> str:
+        self._path(bucket, key)
+        upload_id = secrets.token_hex(16)
+        directory = self._upload_dir(bucket, upload_id)
+        meta = json.dumps({"key": key, "content_type": content_type, "initiated": self.clock.now().timestamp()})
+        try:
+            directory.mkdir(parents=True)
+            self._write_atomic(directory / "upload.json", lambda file: file.write(meta.encode()))
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot start an upload in {bucket}: {exc}") from exc
+        return upload_id
+
+    def presign_part(
+        self, bucket: str, key: str, upload_id: str, number: int, expires: int, *, max_size: int
+    ) -> PresignedPut:
+        self._path(bucket, key)
+        expiry = self._expiry(expires)
+        signature = self._sign("PART", bucket, key, upload_id, number, expiry, max_size)
+        params = {
+            "uploadId": upload_id,
+            "partNumber": str(number),
+            "expires": str(expiry),
+            "max_size": str(max_size),
+            "signature": signature,
+        }
+        return PresignedPut(url=self._object_url(bucket, key, params))
+
+    def verify_part(self, bucket: str, key: str, args: Mapping[str, str]) -> tuple[str, int, int]:
+        """Check a presigned part PUT; return (upload id, part number, its maximum size), or raise InvalidSignature."""
+        expiry = self._expires_arg(args.get("expires"))
+        upload_id = args.get("uploadId", "")
+        try:
+            number, max_size = int(args.get("partNumber", "")), int(args.get("max_size", ""))
+        except ValueError:
+            raise InvalidSignature("the part number or size is missing or malformed") from None
+        self._check(args.get("signature"), self._sign("PART", bucket, key, upload_id, number, expiry, max_size), expiry)
+        return upload_id, number, max_size
+
+    def put_part(
+        self, bucket: str, key: str, upload_id: str, number: int, stream: Readable, *, max_size: int
+    ) -> StoredPart:
+        """Store one part (replacing an earlier one of that number); ObjectTooLarge past max_size, UploadNotFound."""
+        directory, _ = self._upload(bucket, key, upload_id)
+        path = directory / f"part-{number:05d}"
+        reader = HashingReader(stream, max_size)
+        try:
+            # never re-creates the directory of an upload aborted meanwhile
+            self._write_atomic(path, lambda file: shutil.copyfileobj(reader, file, CHUNK_SIZE), make_parents=False)
+            return StoredPart(number, reader.size, self._part_etag(path.stat()))
+        except (FileNotFoundError, NotADirectoryError):
+            raise UploadNotFound(f"{bucket}/{key}: upload {upload_id} ended") from None
+        except OSError as exc:
+            if exc is reader.error:
+                raise
+            raise StorageUnavailable(f"cannot write a part of {bucket}/{key}: {exc}") from exc
+
+    def list_parts(self, bucket: str, key: str, upload_id: str) -> list[StoredPart]:
+        directory, _ = self._upload(bucket, key, upload_id)
+        parts = []
+        try:
+            for entry in os.scandir(directory):
+                match = PART_RE.fullmatch(entry.name)
+                if match and entry.is_file(follow_symlinks=False):
+                    stat = entry.stat()
+                    parts.append(StoredPart(int(match.group(1)), stat.st_size, self._part_etag(stat)))
+        except FileNotFoundError:
+            raise UploadNotFound(f"{bucket}/{key}: upload {upload_id} ended") from None
+        return sorted(parts, key=lambda part: part.number)
+
+    def complete_multipart(self, bucket: str, key: str, upload_id: str, parts: list[StoredPart]) -> None:
+        directory, meta = self._upload(bucket, key, upload_id)
+        stored = {part.number: part for part in self.list_parts(bucket, key, upload_id)}
+        if any(stored.get(part.number) != part for part in parts):
+            raise IntegrityMismatch("a part is missing or changed since it was listed")
+
+        def join(out: BinaryIO) -> None:
+            for part in parts:
+                with open(directory / f"part-{part.number:05d}", "rb") as file:
+                    shutil.copyfileobj(file, out, CHUNK_SIZE)
+
+        try:
+            self._store(self._path(bucket, key), join, meta.get("content_type"))
+        except FileNotFoundError:
+            raise IntegrityMismatch("a part disappeared while the upload was completed") from None
+        except OSError as exc:
+            raise StorageUnavailable(f"cannot complete {bucket}/{key}: {exc}") from exc
+        shutil.rmtree(directory, ignore_errors=True)
+
     def abort_upload(self, bucket: str, key: str, upload_id: str) -> None:
+        if UPLOAD_ID_RE.fullmatch(upload_id):  # a multipart upload: its directory of parts
+            try:
+                shutil.rmtree(self._upload_dir(bucket, upload_id))
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise StorageUnavailable(f"cannot remove upload {upload_id}: {exc}") from exc
+            return
         folder, _, name = upload_id.rpartition("/")
         if not name.startswith(TEMP_PREFIX) or "\\" in name or "\x00" in name:
             raise InvalidKey("not an upload id of this store")
