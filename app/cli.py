@@ -25,7 +25,6 @@ def gc():
 
 def _echo_gc(report) -> None:
     click.echo(f"expired upload intents: {report.expired_intents}")
-    click.echo(f"trash purged (files): {report.purged_trash}")
     click.echo(f"expired files deleted: {report.expired_files}")
     click.echo(f"trash purged (files): {report.purged_trash}")
     click.echo(f"deleted objects: {report.deleted_objects}")

@@ -70,8 +70,13 @@ WEBHOOK_EVENT_TYPES = (
     "lock.forced",
     "upload.failed",
     "metadata.updated",
+    "share.created",
+    "share.revoked",
+    "share.downloaded",
+    "file.moved",
     "file.restored",
     "version.restored",
+    "file.expired",
 )
 
 
@@ -182,6 +187,8 @@ class Config:
         self.LOCK_DEFAULT_TTL = _int("LOCK_DEFAULT_TTL", 3600)
         self.LOCK_MIN_TTL = _int("LOCK_MIN_TTL", 60)
         self.LOCK_MAX_TTL = _int("LOCK_MAX_TTL", 7 * 24 * 3600)
+        # Longest expiry a file may be given (expires_in / expires_at on uploads and PATCH /metadata), seconds
+        self.MAX_FILE_TTL = _int("MAX_FILE_TTL", 365 * 24 * 3600)
         self.RECONCILE_GRACE_SECONDS = _int("RECONCILE_GRACE_SECONDS", 3600)
         # `flask storage worker` (completes unconfirmed presigned uploads, runs gc): seconds between its polls
         self.WORKER_INTERVAL = _float("WORKER_INTERVAL", 10.0)
@@ -212,6 +219,7 @@ class Config:
         self.RATE_LIMIT_READS = _env("RATE_LIMIT_READS")
         self.RATE_LIMIT_DELETES = _env("RATE_LIMIT_DELETES")
         self.RATE_LIMIT_WRITES = _env("RATE_LIMIT_WRITES")
+        self.RATE_LIMIT_SHARES = _env("RATE_LIMIT_SHARES")  # GET /s/{token}, per client address
         # Where the counters live: redis://host:port/db shares them between workers and replicas; unset: memory.
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", _env("REDIS_URL"))
         self.RATE_LIMIT_KEY_PREFIX = _env("RATE_LIMIT_KEY_PREFIX", "storage")  # services sharing one Redis
@@ -228,6 +236,23 @@ class Config:
         self.QUOTA_DEFAULT_FILES = _optional_int("QUOTA_DEFAULT_FILES")
         # Logically deleted files are purged by the worker this many days after deletion; 0: kept until deleted.
         self.TRASH_RETENTION_DAYS = _float("TRASH_RETENTION_DAYS", 30.0)
+
+        # Share links (docs/sharing.md): how long a link lives (seconds; default, bounds), the base of the URLs they
+        # carry (a CDN in front of this service; unset: PUBLIC_BASE_URL, else the request's own), and how long a
+        # shared cache may keep a download of a link without a download limit (seconds; 0: no-store, a revoked link
+        # stops at once).
+        self.SHARE_DEFAULT_EXPIRY = _int("SHARE_DEFAULT_EXPIRY", 7 * 24 * 3600)
+        self.SHARE_MIN_EXPIRY = _int("SHARE_MIN_EXPIRY", 60)
+        self.SHARE_MAX_EXPIRY = _int("SHARE_MAX_EXPIRY", 30 * 24 * 3600)
+        self.PUBLIC_CDN_BASE_URL = _env("PUBLIC_CDN_BASE_URL")
+        self.SHARE_CACHE_MAX_AGE = _int("SHARE_CACHE_MAX_AGE", 0)
+        # Thumbnails (docs/sharing.md): the largest image read (bytes) and decoded (pixels, Pillow's decompression-
+        # bomb guard), how many are made at once per worker process and how long a request waits for its turn
+        # (then, or when four per slot already wait, 429 with Retry-After).
+        self.THUMBNAIL_MAX_SOURCE_BYTES = _int("THUMBNAIL_MAX_SOURCE_BYTES", 32 * 1024**2)
+        self.THUMBNAIL_MAX_PIXELS = _int("THUMBNAIL_MAX_PIXELS", 50_000_000)
+        self.THUMBNAIL_CONCURRENCY = _int("THUMBNAIL_CONCURRENCY", 1)
+        self.THUMBNAIL_WAIT = _float("THUMBNAIL_WAIT", 10.0)  # seconds a request may wait for its turn
 
         self.API_TITLE = "storage_service"
         self.API_VERSION = self.SERVICE_VERSION

@@ -11,6 +11,7 @@ import binascii
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from marshmallow import (
     EXCLUDE,
@@ -48,6 +49,8 @@ INT64_MIN = -(2**63)
 STATUSES = ("draft", "pending_validation", "validated", "archived")
 VERSION_STATUSES = ("draft", "pending_validation", "validated", "rejected", "corrupted")
 EXPIRY = "Seconds, within PRESIGN_MIN_EXPIRY..PRESIGN_MAX_EXPIRY (else 400 invalid_expiry)"
+FILE_EXPIRES_IN = "Seconds until the file expires, 1..MAX_FILE_TTL (else 400 invalid_expiry); not with expires_at"
+FILE_EXPIRES_AT = "When the file expires (RFC 3339 with offset), at most MAX_FILE_TTL ahead; not with expires_in"
 CATEGORIES = ("image", "video", "document", "archive", "other")
 # A necessary shape of a path (the full rules of contract §1 are applied after loading): no backslash, no control
 # character, no empty segment; an optional leading `/` (and for folders a trailing one).
@@ -248,6 +251,36 @@ class MetadataArgsSchema(FileRefFieldsSchema):
         return MetadataQuery(ref=_ref(data), **flags)
 
 
+@dataclass(frozen=True)
+class FileExpiry:
+    """When a file expires, as asked: `seconds` from now or the moment `at`; neither: never (PATCH expires_at null).
+    The service bounds it by MAX_FILE_TTL (app/services/expiry.py)."""
+
+    seconds: int | None = None
+    at: datetime | None = None
+
+
+def expiry_fields(prefix: str = "", *, query: bool = False, clearable: bool = False) -> dict[str, fields.Field]:
+    """`expires_in` and `expires_at` (with a prefix where `expires_in` already names something else)."""
+    clear = "; null: the file never expires" if clearable else ""
+    return {
+        f"{prefix}expires_in": _int(INT64_MIN, INT64_MAX, query=query, metadata={"description": FILE_EXPIRES_IN}),
+        f"{prefix}expires_at": fields.AwareDateTime(
+            allow_none=clearable, metadata={"description": FILE_EXPIRES_AT + clear}
+        ),
+    }
+
+
+def file_expiry(data: dict, prefix: str = "") -> FileExpiry | None:
+    """The expiry the loaded fields of `expiry_fields` ask for; None when none was given."""
+    seconds, at = f"{prefix}expires_in", f"{prefix}expires_at"
+    if seconds in data and at in data:
+        raise ValidationError(f"Give {seconds} or {at}, not both.", field_name=at)
+    if seconds not in data and at not in data:
+        return None
+    return FileExpiry(seconds=data.get(seconds), at=data.get(at))
+
+
 class TagsField(fields.Dict):
     """A JSON object of tags; values keep their JSON types. Keys and the serialized size are bounded."""
 
@@ -264,7 +297,7 @@ class TagsField(fields.Dict):
         return tags
 
 
-class MetadataUpdateSchema(Schema):
+class MetadataUpdateSchema(Schema.from_dict(expiry_fields(clearable=True))):
     """The changes of PATCH /metadata. Unknown fields are refused: a field that would be ignored is an error."""
 
     class Meta:
@@ -283,8 +316,11 @@ class MetadataPatchSchema(_Loads.from_dict({**address_fields(), "file_id": file_
     @post_load
     def make(self, data, **_):
         changes = {name: data[name] for name in ("tags", "description") if name in data}
+        expiry = file_expiry(data)
+        if expiry is not None:
+            changes["expiry"] = expiry
         if not changes:
-            raise ValidationError("Give tags and/or description.", field_name="_schema")
+            raise ValidationError("Give tags, description, expires_in and/or expires_at.", field_name="_schema")
         return MetadataUpdate(NamedFile(data), changes)
 
 
@@ -364,7 +400,7 @@ class DeleteSchema(FileRefFieldsSchema):
 # ---------------------------------------------------------------------------------------------------------- uploads
 
 
-class UploadFormSchema(AddressFieldsSchema):
+class UploadFormSchema(AddressFieldsSchema.from_dict(expiry_fields(query=True))):
     """Documentation of the multipart form of `POST /upload/proxy` (the body is parsed as a stream).
 
     Send the address fields before the `file` part: a file part that comes first is spooled (at most
@@ -384,9 +420,10 @@ class UploadFields:
     description: str | None = None
     tags: dict | None = None
     checksum_sha256: str | None = None
+    expiry: FileExpiry | None = None
 
 
-class _UploadExtrasSchema(_Loads):
+class _UploadExtrasSchema(_Loads.from_dict(expiry_fields(query=True))):
     description = _text(MAX_DESCRIPTION)
     tags = TagsField()
     checksum_sha256 = fields.String(validate=validate.Regexp(r"^[0-9a-fA-F]{64}$"))
@@ -394,14 +431,16 @@ class _UploadExtrasSchema(_Loads):
     @post_load
     def make(self, data, **_):
         checksum = data.get("checksum_sha256")
-        return UploadFields(data.get("description"), data.get("tags"), checksum.lower() if checksum else None)
+        return UploadFields(
+            data.get("description"), data.get("tags"), checksum.lower() if checksum else None, file_expiry(data)
+        )
 
 
 def upload_fields(form: dict[str, str]) -> UploadFields:
     """Parse the optional fields of a proxy upload form (tags arrive as JSON text); 400 validation_error when bad."""
     from app.errors import ValidationError as BadRequest
 
-    raw = {k: v for k, v in form.items() if k in ("description", "tags", "checksum_sha256") and v != ""}
+    raw = {k: v for k, v in form.items() if k in _UploadExtrasSchema._declared_fields and v != ""}
     if "tags" in raw:
         try:
             raw["tags"] = json.loads(raw["tags"])
@@ -421,9 +460,12 @@ class PresignUpload:
     checksum_sha256: str | None = None
     expires_in: int | None = None
     method: str = "PUT"
+    file_expiry: FileExpiry | None = None
 
 
-class PresignUploadSchema(AddressFieldsSchema):
+class PresignUploadSchema(AddressFieldsSchema.from_dict(expiry_fields("file_"))):
+    """`expires_in` is the URL's lifetime; `file_expires_in` / `file_expires_at`, the file's (as on other uploads)."""
+
     content_type = fields.String(
         validate=validate.Length(max=255),
         metadata={
@@ -450,6 +492,7 @@ class PresignUploadSchema(AddressFieldsSchema):
             checksum_sha256=checksum.lower() if checksum else None,
             expires_in=data.get("expires_in"),
             method=data["method"],
+            file_expiry=file_expiry(data, "file_"),
         )
 
 

@@ -54,6 +54,7 @@ class FileSchema(Schema):
     description = fields.String(allow_none=True)
     source_file_id = fields.UUID(allow_none=True)
     is_deleted = fields.Boolean()
+    expires_at = fields.DateTime(allow_none=True, metadata={"description": "When the file expires (null: never)"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     lock = fields.Nested(LockSchema, allow_none=True)

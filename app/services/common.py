@@ -57,8 +57,11 @@ def address_target(address: Address) -> Target:
 @functools.cache
 def _lookup(by_id: bool, include_deleted: bool, for_update: bool, with_lock: bool, with_pending: bool) -> sa.Select:
     """The statement that finds a file, built once per shape: hot reads then only bind values (`file_id`, or
-    `bucket_type`, `bucket_id`, `path`; `now` for the lock). Columns: the File (with its current version, joined),
-    then its active lock and whether uploads are pending at its address, when asked for."""
+    `bucket_type`, `bucket_id`, `path`; `now` for the lock and the file's expiry). Columns: the File (with its
+    current version, joined), then its active lock and whether uploads are pending at its address, when asked for.
+    An expired file is found by no shape (app/services/expiry.py)."""
+    from app.services.expiry import NOW, unexpired  # expiry builds on this module
+
     columns: list = [File]
     if with_lock:
         columns.append(FileLock)
@@ -71,7 +74,7 @@ def _lookup(by_id: bool, include_deleted: bool, for_update: bool, with_lock: boo
             sa.and_(
                 FileLock.file_id == File.id,
                 FileLock.released_at.is_(None),
-                FileLock.expires_at > sa.bindparam("now", type_=FileLock.expires_at.type),
+                FileLock.expires_at > NOW,
             ),
         )
     if by_id:
@@ -82,6 +85,7 @@ def _lookup(by_id: bool, include_deleted: bool, for_update: bool, with_lock: boo
             File.bucket_id == sa.bindparam("bucket_id"),
             File.logical_path == sa.bindparam("path"),
         )
+    query = query.where(unexpired())
     if not include_deleted:
         query = query.where(File.is_deleted.is_(False))
     query = query.order_by(File.created_at.desc())
@@ -109,8 +113,7 @@ def _find(ref: FileRef, *, include_deleted=False, for_update=False, with_lock=Fa
         values = {"file_id": ref.file_id}
     else:
         values = {"bucket_type": ref.address.bucket, "bucket_id": ref.address.bucket_id, "path": ref.address.path}
-    if with_lock:
-        values["now"] = now()
+    values["now"] = now()
     statement = _lookup(by_id, include_deleted, for_update, with_lock, with_pending)
     row = db.session.execute(statement, values).first()
     if row is not None and with_lock:
@@ -231,6 +234,25 @@ def dialect_insert(model):
     return insert(model)
 
 
+def purge(file: File, reason: str) -> list[tuple[str, str]]:
+    """Delete the file's metadata (versions and locks go by ON DELETE CASCADE; audit rows stay) and queue every
+    version's object for removal; the (bucket, key) pairs queued, for `drain_deletions` after the commit. The bucket's
+    usage (app/services/quotas.py) no longer counts them."""
+    from app.services import quotas  # quotas builds on this module
+
+    bucket = physical_bucket(file.bucket_type)
+    versions = db.session.execute(
+        sa.select(FileVersion.object_key, FileVersion.size).where(FileVersion.file_id == file.id)
+    ).all()
+    keys = [key for key, _ in versions]
+    for key in keys:
+        queue_deletion(bucket, key, reason)
+    quotas.release(file.bucket_type, file.bucket_id, size=sum(size for _, size in versions), files=1)
+    db.session.expunge(file)
+    db.session.execute(sa.delete(File).where(File.id == file.id))
+    return [(bucket, key) for key in keys]
+
+
 def queue_deletion(bucket: str, key: str, reason: str) -> None:
     """Queue an object for removal; the queue is drained after commit (and by `flask storage gc`)."""
     from app.models import ObjectDeletion
@@ -271,6 +293,7 @@ def drain_deletions(pairs: Iterable[tuple[str, str]] | None = None) -> tuple[int
     (deleted, failed). Call it only after the commit that stopped referencing the objects.
     """
     from app.models import ObjectDeletion
+    from app.services.thumbnails import thumbnail_keys  # thumbnails build on this module
     from app.storage.base import StorageError
 
     query = sa.select(ObjectDeletion.id, ObjectDeletion.bucket, ObjectDeletion.object_key).order_by(
@@ -286,6 +309,9 @@ def drain_deletions(pairs: Iterable[tuple[str, str]] | None = None) -> tuple[int
     deleted = failed = 0
     for row_id, bucket, key in rows:
         try:
+            # A version's thumbnails go with its object, whichever path purged it (deleting an absent key succeeds).
+            for thumbnail in thumbnail_keys(key):
+                store().delete(bucket, thumbnail)
             store().delete(bucket, key)
         except StorageError as exc:
             db.session.execute(

@@ -50,6 +50,11 @@ EVENT_TYPES = {
     ("force_unlock", "success"): "lock.forced",
     ("upload_confirm", "rejected"): "upload.failed",  # a presigned upload failed the checks of confirm
     ("metadata_update", "success"): "metadata.updated",
+    ("expire", "success"): "file.expired",  # the worker deleted a file past its expiry
+    ("share_create", "success"): "share.created",
+    ("share_revoke", "success"): "share.revoked",
+    ("share_download", "success"): "share.downloaded",
+    ("move", "success"): "file.moved",
     ("restore", "success"): "file.restored",  # out of the trash (app/services/trash.py)
     ("version_restore", "success"): "version.restored",  # an earlier version's bytes are the current version again
     ("trash_purge", "success"): "file.deleted",  # the worker purged a file deleted TRASH_RETENTION_DAYS ago

@@ -29,11 +29,11 @@ from app.services.common import (
     load_authorized,
     load_for_read,
     now,
-    physical_bucket,
     policy,
-    queue_deletion,
+    purge,
 )
 from app.services.context import Caller
+from app.services.expiry import deadline, unexpired
 
 AUDIT_ROWS_SHOWN = 100
 
@@ -64,7 +64,7 @@ def list_files(caller: Caller, query: ListQuery) -> dict:
     policy().require(caller.principal, address_target(address), "read")
     prefix = f"{address.path}/" if address.path else ""
     place = [File.bucket_type == address.bucket, File.bucket_id == address.bucket_id, *_subtree(prefix)]
-    filters = []
+    filters = [unexpired(now())]
     if not query.include_deleted:
         filters.append(File.is_deleted.is_(False))
     if query.status:
@@ -212,11 +212,17 @@ def get_metadata(caller: Caller, query: MetadataQuery) -> dict:
 
 
 def update_metadata(caller: Caller, ref: FileRef, updated: dict) -> dict:
-    """Replace the tags and/or set the description. Raises AccessDenied, FileNotFound, FileLocked."""
+    """Replace the tags, set the description and/or the expiry. Raises AccessDenied, FileNotFound, FileLocked,
+    InvalidExpiry."""
     file = load_authorized(caller, ref, "write", for_update=True)
     ensure_unlocked(file, caller)
+    updated = dict(updated)
+    expiry = updated.pop("expiry", None)
     for name, value in updated.items():
         setattr(file, name, value)
+    if expiry is not None:  # shown as the moment it names (null: never)
+        file.expires_at = deadline(expiry)
+        updated["expires_at"] = file.expires_at.isoformat() if file.expires_at is not None else None
     file.updated_at = now()
     audit.record(caller, "metadata_update", file=file, updated_fields=sorted(updated))
     db.session.commit()
@@ -244,12 +250,7 @@ def delete_file(caller: Caller, command: DeleteCommand) -> dict:
         )
         db.session.commit()
         return {"file_id": file_id, "logical_delete": True, "physical_delete": False}
-    bucket = physical_bucket(file.bucket_type)
-    keys = list(db.session.scalars(sa.select(FileVersion.object_key).where(FileVersion.file_id == file_id)))
-    for key in keys:
-        queue_deletion(bucket, key, "file deleted")
-    db.session.expunge(file)
-    db.session.execute(sa.delete(File).where(File.id == file_id))  # versions and locks go by ON DELETE CASCADE
+    queued = purge(file, "file deleted")
     db.session.commit()
-    drain_deletions((bucket, key) for key in keys)
+    drain_deletions(queued)
     return {"file_id": file_id, "logical_delete": True, "physical_delete": True}

@@ -313,7 +313,7 @@ def _record(caller: Caller | None, pending: Pending, stored: StoredObject, *, vi
         intent = _locked_intent(pending.id)
         if intent.status != IntentStatus.pending:
             raise Decided()
-        file, version = record_version(uploader, pending.address, stored)
+        file, version = record_version(uploader, pending.address, stored, expires_at=intent.file_expires_at)
         intent.status, intent.file_id, intent.version_id = IntentStatus.confirmed, file.id, version.id
         queue_deletion(bucket, pending.object_key, "upload completed: the version has its own copy")
         audit.record(

@@ -24,6 +24,7 @@ from app.services.common import (
     target_of,
 )
 from app.services.context import Caller
+from app.services.expiry import unexpired
 
 
 def lock_ttl(value: int | None) -> int:
@@ -145,7 +146,9 @@ def list_locks(caller: Caller, query: LocksQuery) -> dict:
     statement = (
         sa.select(FileLock, File)
         .join(File, File.id == FileLock.file_id)
-        .where(FileLock.released_at.is_(None), FileLock.expires_at > now(), File.is_deleted.is_(False))
+        .where(
+            FileLock.released_at.is_(None), FileLock.expires_at > now(), File.is_deleted.is_(False), unexpired(now())
+        )
         .order_by(File.bucket_type, File.bucket_id, File.logical_path)
     )
     if query.file_id is not None:

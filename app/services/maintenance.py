@@ -26,6 +26,8 @@ from app.models import (
 )
 from app.services import audit, multipart_uploads
 from app.services.common import drain_deletions, now, physical_bucket, queue_deletion, setting, store
+from app.services.expiry import expire_due
+from app.services.thumbnails import source_key
 from app.services.trash import purge_old_trash
 from app.storage.base import IncompleteUpload, ObjectNotFound, StorageError
 
@@ -39,11 +41,13 @@ class GcReport:
     failed_deletions: int = 0
     aborted_uploads: int = 0
     failed_aborts: int = 0
+    expired_files: int = 0
     purged_trash: int = 0
 
 
 def collect_garbage() -> GcReport:
-    """Expire pending upload intents past their expiry (queueing their objects), drain the deletion queue, then
+    """Expire pending upload intents past their expiry (queueing their objects), delete files past their expiry
+    (app/services/expiry.py), drain the deletion queue, then
     abort incomplete uploads older than RECONCILE_GRACE_SECONDS.
 
     Objects that cannot be deleted stay queued with `attempts` and `last_error`; an upload that cannot be aborted
@@ -79,6 +83,7 @@ def collect_garbage() -> GcReport:
     report.expired_intents = len(expired)
     aborted, failed = multipart_uploads.abort_in_store(sessions)
     report.aborted_uploads, report.failed_aborts = report.aborted_uploads + aborted, report.failed_aborts + failed
+    report.expired_files = expire_due()
     report.purged_trash = purge_old_trash()  # files deleted more than TRASH_RETENTION_DAYS ago (app/services/trash.py)
     report.deleted_objects, report.failed_deletions = drain_deletions()
     for bucket, upload in abandoned_uploads():
@@ -178,8 +183,8 @@ def _reconcile_bucket(report: ReconcileReport, bucket: str, bucket_types: list[s
     for info in store().list(bucket):
         report.checked_objects += 1
         seen.add(info.key)
-        if info.key in versions or info.key in other:
-            continue
+        if info.key in versions or info.key in other or source_key(info.key) in versions:
+            continue  # a thumbnail belongs to its version's object (app/services/thumbnails.py)
         if info.last_modified is None or info.last_modified >= cutoff:
             continue  # possibly an upload between its bytes and its commit
         if not _referenced(bucket, bucket_types, info.key):
@@ -196,6 +201,7 @@ def _reconcile_bucket(report: ReconcileReport, bucket: str, bucket_types: list[s
 
 def _referenced(bucket: str, bucket_types: list[str], key: str) -> bool:
     """Re-check one key against the database (it may have been committed since the snapshot)."""
+    key = source_key(key) or key  # a thumbnail is referenced while its version's object is
     version = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(FileVersion)

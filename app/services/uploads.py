@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from app import observability
 from app.errors import (
@@ -17,8 +17,8 @@ from app.extensions import db
 from app.models import File, FileVersion, UploadIntent
 from app.multipart import StreamingForm
 from app.schemas.address import Address, FileRef, parse_address
-from app.schemas.requests import PresignUpload, upload_fields
-from app.services import audit, content_types
+from app.schemas.requests import FileExpiry, PresignUpload, upload_fields
+from app.services import audit, content_types, expiry
 from app.services.common import (
     address_target,
     ensure_unlocked,
@@ -70,6 +70,11 @@ def check_writable(caller: Caller, address: Address) -> None:
         ensure_unlocked(existing, caller)
 
 
+def _expires_at(requested: FileExpiry | None) -> datetime | None:
+    """The file's expiry an upload asks for (None: none asked); InvalidExpiry beyond MAX_FILE_TTL."""
+    return expiry.deadline(requested) if requested is not None else None
+
+
 def proxy_upload(caller: Caller, form: StreamingForm | None, query: Mapping[str, str]) -> dict:
     """Stream the file part to a fresh key while hashing, then commit the version.
 
@@ -86,7 +91,7 @@ def proxy_upload(caller: Caller, form: StreamingForm | None, query: Mapping[str,
     address = parse_address(fields)
     if form.file is None:
         raise NoFile("The form has no file part.")
-    upload_fields(fields)  # a bad optional field fails before any byte is stored
+    _expires_at(upload_fields(fields).expiry)  # a bad optional field fails before any byte is stored
     check_writable(caller, address)
     db.session.rollback()  # end the checks' transaction: the lock is checked again when the version is recorded
     bucket, key = physical_bucket(address.bucket), new_object_key(address.bucket_id)
@@ -104,7 +109,14 @@ def proxy_upload(caller: Caller, form: StreamingForm | None, query: Mapping[str,
                 errors={"checksum_sha256": ["Does not match the uploaded bytes."]},
             )
         stored = StoredObject(key, put.size, put.sha256, mime_type)
-        file, version = record_version(caller, address, stored, description=extras.description, tags=extras.tags)
+        file, version = record_version(
+            caller,
+            address,
+            stored,
+            description=extras.description,
+            tags=extras.tags,
+            expires_at=_expires_at(extras.expiry),
+        )
         audit.record(caller, "upload", file=file, version=version, size=put.size, method="proxy")
     observability.bytes_uploaded(put.size)
     return version_data(file, version)
@@ -118,6 +130,7 @@ def presign_upload(caller: Caller, request: PresignUpload) -> dict:
     address, method, size = request.address, request.method, request.size
     checksum, content_type = request.checksum_sha256, request.content_type
     expires_in = expiry_seconds(request.expires_in)
+    file_expires_at = _expires_at(request.file_expiry)
     if size is not None and size > setting("MAX_UPLOAD_SIZE"):
         raise PayloadTooLarge(f"The file exceeds the limit of {setting('MAX_UPLOAD_SIZE')} bytes.")
     if content_type:
@@ -145,6 +158,7 @@ def presign_upload(caller: Caller, request: PresignUpload) -> dict:
         declared_checksum=checksum,
         created_at=now(),
         expires_at=expires_at,
+        file_expires_at=file_expires_at,
     )
     db.session.add(intent)
     audit.record(

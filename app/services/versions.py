@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -35,7 +36,7 @@ from app.extensions import db
 from app.models import File, FileStatus, FileVersion, VersionStatus
 from app.schemas.address import Address, FileRef
 from app.schemas.requests import CommitCommand, CopyCommand, RestoreVersionCommand, VersionsQuery
-from app.services import audit, content_types, quotas
+from app.services import audit, content_types, expiry, quotas
 from app.services.common import (
     active_lock,
     address_target,
@@ -110,15 +111,38 @@ def record_version(
     base_version_number: int | None = None,
     description: str | None = None,
     tags: dict | None = None,
+    expires_at: datetime | None = None,
 ) -> tuple[File, FileVersion]:
     """Add a draft version at the address (creating the file when it is new), current at once; raises FileLocked,
-    QuotaExceeded (the bucket's usage is charged in the same transaction).
+    QuotaExceeded (the bucket's usage is charged in the same transaction). `expires_at` sets the file's expiry
+    (None keeps it).
 
     Does not commit: run it inside `fresh_object`.
     """
     file = find_file(FileRef(address=address), for_update=True)
     created = file is None
     if file is None:
+        file, created = _new_file(caller, address)
+    ensure_unlocked(file, caller)
+    version = _new_version(file, caller, next_version_number(file), stored, VersionStatus.draft, new_file=created)
+    version.base_version_number = base_version_number
+    db.session.flush()
+    file.current_version = version
+    if description is not None:
+        file.description = description
+    if tags is not None:
+        file.tags = tags
+    if expires_at is not None:
+        file.expires_at = expires_at
+    settle_status(file)
+    return file, version
+
+
+def _new_file(caller: Caller, address: Address) -> tuple[File, bool]:
+    """A new file at the address (and True), or the live one another request created first (and False). A file past
+    its expiry that still holds the address (the worker has not deleted it yet) is expired now to make room."""
+    made_room = False
+    while True:
         file = File(
             id=uuid.uuid4(),
             bucket_type=address.bucket,
@@ -132,19 +156,15 @@ def record_version(
         try:
             with db.session.begin_nested():
                 db.session.add(file)
+            return file, True
         except IntegrityError:  # another request created it first: add to theirs
-            file, created = find_file(FileRef(address=address), for_update=True), False
-    ensure_unlocked(file, caller)
-    version = _new_version(file, caller, next_version_number(file), stored, VersionStatus.draft, new_file=created)
-    version.base_version_number = base_version_number
-    db.session.flush()
-    file.current_version = version
-    if description is not None:
-        file.description = description
-    if tags is not None:
-        file.tags = tags
-    settle_status(file)
-    return file, version
+            found = find_file(FileRef(address=address), for_update=True)
+            if found is not None:
+                return found, False
+            if made_room:  # only when files keep appearing and expiring at the address
+                raise FileExists("The address is being taken by another upload; try again.")
+            expiry.expire_at(address)
+            made_room = True
 
 
 def _new_version(

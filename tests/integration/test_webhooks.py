@@ -19,6 +19,7 @@ from standardwebhooks import Webhook, WebhookVerificationError
 from app.clock import ManualClock
 from app.config import WEBHOOK_EVENT_TYPES, ConfigError, webhook_subscriptions
 from app.services.events import EVENT_TYPES, RETRY_CAP, deliver_due, post
+from app.services.expiry import expire_due
 from tests.support.files_api import EVERYTHING, MEMBER, proxy_upload, transfer_body
 from tests.support.presigned import confirm, presign, send_put
 from tests.support.webhooks import SECRET, Receiver, signature, stop_process, worker_process
@@ -92,7 +93,7 @@ def wait_for(condition, seconds=60.0, what="the condition"):
 # --- writing events ----------------------------------------------------------------------------------------------
 
 
-def test_every_state_change_writes_its_event_in_the_order_it_happened(app, client, auth, team):
+def test_every_state_change_writes_its_event_in_the_order_it_happened(app, client, auth, team, clock):
     spec = proxy_upload(client, auth("o1"), SPEC, b"%PDF-1.4 v1\n")["data"]
     copy = client.post("/copy", json=transfer_body(SPEC, WORK), headers=auth("u2"))  # locks the spec for u2
     assert copy.status_code == 201, copy.get_json()
@@ -116,6 +117,25 @@ def test_every_state_change_writes_its_event_in_the_order_it_happened(app, clien
     presigned = presign(client, "u1", "u1", "docs/b.txt", checksum_sha256="0" * 64).get_json()
     assert send_put(client, "local", presigned, b"not what was announced") in (200, 204)
     assert confirm(client, "u1", presigned["upload_id"]).status_code == 400
+    moved = client.post(
+        "/move",
+        json={
+            "file_id": copy.get_json()["data"]["file_id"],
+            "target_bucket": "users",
+            "target_id": "u2",
+            "target_path": "work/moved.pdf",
+        },
+        headers=auth("u2"),
+    )
+    assert moved.status_code == 200, moved.get_json()
+    link = client.post("/share", json={"file_id": moved.get_json()["data"]["file_id"]}, headers=auth("u2"))
+    assert link.status_code == 201, link.get_json()
+    assert client.get(f"/s/{link.get_json()['data']['token']}").status_code == 200
+    assert client.delete(f"/share/{link.get_json()['data']['id']}", headers=auth("u2")).status_code == 200
+    proxy_upload(client, auth("u1"), {"bucket": "users", "id": "u1", "path": "tmp/x.txt"}, b"x", expires_in="60")
+    clock.advance(61)
+    with app.app_context():
+        assert expire_due() == 1  # the worker deletes the expired file
 
     spec_events = [row["type"] for row in outbox(app) if row["file_id"] == uuid.UUID(spec["file_id"])]
     assert spec_events == [
