@@ -77,6 +77,10 @@ WEBHOOK_EVENT_TYPES = (
     "file.restored",
     "version.restored",
     "file.expired",
+    "share.created",
+    "share.revoked",
+    "share.downloaded",
+    "file.moved",
 )
 
 
@@ -220,6 +224,7 @@ class Config:
         self.RATE_LIMIT_DELETES = _env("RATE_LIMIT_DELETES")
         self.RATE_LIMIT_WRITES = _env("RATE_LIMIT_WRITES")
         self.RATE_LIMIT_SHARES = _env("RATE_LIMIT_SHARES")  # GET /s/{token}, per client address
+        self.RATE_LIMIT_SHARES = _env("RATE_LIMIT_SHARES")  # GET /s/{token}, per client address
         # Where the counters live: redis://host:port/db shares them between workers and replicas; unset: memory.
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", _env("REDIS_URL"))
         self.RATE_LIMIT_KEY_PREFIX = _env("RATE_LIMIT_KEY_PREFIX", "storage")  # services sharing one Redis
@@ -236,6 +241,23 @@ class Config:
         self.QUOTA_DEFAULT_FILES = _optional_int("QUOTA_DEFAULT_FILES")
         # Logically deleted files are purged by the worker this many days after deletion; 0: kept until deleted.
         self.TRASH_RETENTION_DAYS = _float("TRASH_RETENTION_DAYS", 30.0)
+
+        # Share links (docs/sharing.md): how long a link lives (seconds; default, bounds), the base of the URLs they
+        # carry (a CDN in front of this service; unset: PUBLIC_BASE_URL, else the request's own), and how long a
+        # shared cache may keep a download of a link without a download limit (seconds; 0: no-store, a revoked link
+        # stops at once).
+        self.SHARE_DEFAULT_EXPIRY = _int("SHARE_DEFAULT_EXPIRY", 7 * 24 * 3600)
+        self.SHARE_MIN_EXPIRY = _int("SHARE_MIN_EXPIRY", 60)
+        self.SHARE_MAX_EXPIRY = _int("SHARE_MAX_EXPIRY", 30 * 24 * 3600)
+        self.PUBLIC_CDN_BASE_URL = _env("PUBLIC_CDN_BASE_URL")
+        self.SHARE_CACHE_MAX_AGE = _int("SHARE_CACHE_MAX_AGE", 0)
+        # Thumbnails (docs/sharing.md): the largest image read (bytes) and decoded (pixels, Pillow's decompression-
+        # bomb guard), how many are made at once per worker process and how long a request waits for its turn
+        # (then, or when four per slot already wait, 429 with Retry-After).
+        self.THUMBNAIL_MAX_SOURCE_BYTES = _int("THUMBNAIL_MAX_SOURCE_BYTES", 32 * 1024**2)
+        self.THUMBNAIL_MAX_PIXELS = _int("THUMBNAIL_MAX_PIXELS", 50_000_000)
+        self.THUMBNAIL_CONCURRENCY = _int("THUMBNAIL_CONCURRENCY", 1)
+        self.THUMBNAIL_WAIT = _float("THUMBNAIL_WAIT", 10.0)  # seconds a request may wait for its turn
 
         # Share links (docs/sharing.md): how long a link lives (seconds; default, bounds), the base of the URLs they
         # carry (a CDN in front of this service; unset: PUBLIC_BASE_URL, else the request's own), and how long a

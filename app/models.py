@@ -427,3 +427,25 @@ class BucketUsage(db.Model):
     max_bytes: Mapped[int | None] = mapped_column(sa.BigInteger)
     max_files: Mapped[int | None] = mapped_column(sa.Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ShareLink(db.Model):
+    """A public link to one file version (app/services/sharing.py): only the SHA-256 of its token is kept."""
+
+    __tablename__ = "share_links"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The link goes with its file or version when they are purged (a logically deleted file's links stop serving).
+    file_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("file_versions.id", ondelete="CASCADE"))
+    created_by: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    max_downloads: Mapped[int | None] = mapped_column(sa.Integer)
+    # Counted by the conditional UPDATE that serves a download, so a limit holds under concurrent requests.
+    download_count: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[str | None] = mapped_column(sa.String(255))
+
+    __table_args__ = (sa.Index("ix_share_links_creator", "created_by", "created_at"),)

@@ -135,7 +135,9 @@
       );
     });
     status("Uploading " + jobs.length + " file(s)…", false);
+    active += 1;
     return Promise.all(jobs).then(function (results) {
+      active -= 1;
       var failed = results.filter(function (ok) { return !ok; }).length;
       status(failed ? failed + " of " + results.length + " upload(s) failed." : "Upload complete.", failed > 0);
       return refreshListing();
@@ -150,12 +152,18 @@
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("listing");
         var current = document.getElementById("listing");
         if (fresh && current) current.replaceWith(document.importNode(fresh, true));
+        localTimes();
       });
   }
+
+  var active = 0; // batches of uploads in progress: leaving the page would cut them
 
   function setUpUploads() {
     var form = document.getElementById("upload-form");
     if (!form) return;
+    window.addEventListener("beforeunload", function (event) {
+      if (active > 0) event.preventDefault();
+    });
     var input = document.getElementById("upload-input");
     var zone = document.getElementById("drop-zone");
     form.addEventListener("submit", function (event) { event.preventDefault(); });
@@ -219,6 +227,16 @@
     });
   }
 
+  // Timestamps come in UTC from the server; people read them in their own time zone (the UTC text stays as a title).
+  function localTimes() {
+    document.querySelectorAll("time[datetime]").forEach(function (element) {
+      var when = new Date(element.getAttribute("datetime"));
+      if (isNaN(when.getTime())) return;
+      element.title = element.textContent;
+      element.textContent = when.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+    });
+  }
+
   function showFlash() {
     var message = sessionStorage.getItem(FLASH_KEY);
     if (message) {
@@ -229,6 +247,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     showFlash();
+    localTimes();
     setUpUploads();
     setUpActions();
   });

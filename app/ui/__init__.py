@@ -111,7 +111,10 @@ def file_page():
     item = meta["file"]
     folder = item["logical_path"].rpartition("/")[0]
     space = Space(item["bucket_type"], item["bucket_id"], _folder(folder))
-    return render_template("file.html", space=space, meta=meta, item=item, workspace=_workspace_path(item))
+    workspace = _workspace_path(item)
+    return render_template(
+        "file.html", space=space, meta=meta, item=item, workspace=workspace, copy=_working_copy(workspace)
+    )
 
 
 @bp.get("/sign-in")
@@ -221,6 +224,15 @@ def _folder(path: str) -> str:
 def _workspace_path(item: dict) -> str:
     """Where "copy to my workspace" puts a file by default: workspace/<bucket>/<id>/<path> in the caller's space."""
     return f"workspace/{item['bucket_type']}/{item['bucket_id']}/{item['logical_path'].lstrip('/')}"
+
+
+def _working_copy(path: str) -> dict | None:
+    """The caller's file at `path` in their own space (the default working copy), or None when there is none."""
+    try:
+        query = _load(MetadataArgsSchema, {"bucket": "users", "id": g.principal.user_id, "path": path})
+        return MetadataSchema().dump(files.get_metadata(caller(), query))["file"]
+    except AppError:  # none there (or the path is too long to be one): the page says so
+        return None
 
 
 def _dev_sign_in_enabled() -> bool:

@@ -108,8 +108,10 @@ def test_a_person_uploads_reviews_and_deletes_a_file(signed_in, server, seaweed,
     expect(page.locator("#lock-state")).to_have_text("Not locked")
 
     # Copy to the workspace (locks the file), then commit it back as version 2 and approve it.
+    expect(page.locator("#copy-state")).to_contain_text("No working copy")
     submit(page, "Copy to my workspace", "Copied to your workspace.")
     expect(page.locator("#lock-state")).to_contain_text("Locked by u1")
+    expect(page.locator("#copy-state")).to_contain_text("Working copy: report.txt")
     page.fill("#commit-message", "Updated figures")
     submit(page, "Commit a new version", "New version committed for review.")
     expect(page.locator("#version-2")).to_contain_text("pending validation")
@@ -185,6 +187,28 @@ def test_at_320_px_nothing_overflows_and_the_keyboard_reaches_every_action(signe
     page.keyboard.press("Enter")
     expect(page.locator("#status")).to_have_text("Locked.")
     expect(page.locator("#lock-state")).to_contain_text("Locked by u1")
+    assert page.problems.errors == []
+
+
+def test_company_and_project_spaces_are_folders_too(signed_in, server, screenshot, tmp_path):
+    page = signed_in
+    page.goto(f"{server.url}/ui")
+    page.get_by_role("link", name="My company").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My company")
+    upload(page, [write_file(tmp_path, "policy.txt", 100)])
+    expect(page.get_by_role("link", name="policy.txt")).to_be_visible()
+
+    page.get_by_label("Project").fill("p-42")
+    page.get_by_role("button", name="Open").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Project p-42")
+    page.fill("#upload-subfolder", "specs/v1")
+    upload(page, [write_file(tmp_path, "plan.txt", 100)])
+    page.get_by_role("link", name="specs/").click()
+    page.get_by_role("link", name="v1/").click()
+    expect(page.get_by_role("link", name="plan.txt")).to_be_visible()
+    crumbs = page.get_by_role("navigation", name="Folder path").get_by_role("link")
+    expect(crumbs).to_have_text(["Project p-42", "specs", "v1"])
+    screenshot(page, "09-project-folder")
     assert page.problems.errors == []
 
 
