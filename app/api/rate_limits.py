@@ -1,8 +1,9 @@
 """Rate limits per user and route family (contract §7), counted by flask-limiter in Redis or in memory.
 
 Every request to an API blueprint spends one unit of its family's budget: `uploads`, `downloads`, `reads` (list,
-metadata, locks, versions), `deletes`, `writes` (metadata updates, copy, lock, unlock, commit, approve, reject). The
-budget belongs to the authenticated user; a request whose authentication fails spends its client address's budget.
+metadata, locks, versions), `deletes`, `writes` (metadata updates, copy, lock, unlock, commit, approve, reject), and
+`shares` (GET /s/{token}, served without login). The budget belongs to the authenticated user; a request whose
+authentication fails, or that needs none, spends its client address's budget.
 The check runs in the API blueprints' before_request hook, after authentication: /health, /version, /config,
 /metrics and the docs live elsewhere and are never limited.
 
@@ -30,7 +31,7 @@ from app.errors import RateLimited
 
 log = logging.getLogger(__name__)
 
-FAMILIES = ("uploads", "downloads", "reads", "deletes", "writes")
+FAMILIES = ("uploads", "downloads", "reads", "deletes", "writes", "shares")
 # Budgets per user and family. `default` is generous: a client making a few dozen requests in a few seconds is
 # never throttled, nor is a test suite or a fuzzer driving one app. `seed` has the S3 File Storage API seed's
 # numbers (uploads 10/min, list 100/min, delete 50/min); it names no budget for downloads and writes.
@@ -41,6 +42,7 @@ PROFILES = {
         "reads": "3000/minute",
         "deletes": "600/minute",
         "writes": "1200/minute",
+        "shares": "600/minute",
     },
     "seed": {
         "uploads": "10/minute",
@@ -48,6 +50,7 @@ PROFILES = {
         "reads": "100/minute",
         "deletes": "50/minute",
         "writes": "1200/minute",
+        "shares": "600/minute",
     },
 }
 # Seconds an unreachable Redis may cost a request before flask-limiter falls back to memory (the OS default for a
@@ -91,6 +94,8 @@ def route_family(blueprint: str | None, method: str) -> str:
         return blueprint
     if blueprint in TRANSFER_FAMILIES:
         return TRANSFER_FAMILIES[blueprint]
+    if blueprint == "public_shares":  # GET /s/{token}: no login, the budget of the client's address
+        return "shares"
     if method == "DELETE":
         return "deletes"
     return "reads" if method in ("GET", "HEAD") else "writes"

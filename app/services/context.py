@@ -9,10 +9,12 @@ from app.auth.tokens import Principal
 
 @dataclass(frozen=True)
 class Caller:
-    principal: Principal
+    """`principal` None: an anonymous visitor (of a share link), audited without a user id."""
+
+    principal: Principal | None
     request_id: str | None = None
     client_ip: str | None = None
 
     @property
-    def user_id(self) -> str:
-        return self.principal.user_id
+    def user_id(self) -> str | None:
+        return self.principal.user_id if self.principal is not None else None
