@@ -7,7 +7,7 @@ RUFF := $(VENV)/bin/ruff
 FLASK := $(VENV)/bin/flask
 export FLASK_APP := wsgi.py
 
-.PHONY: install dev test test-unit test-contract test-integration lint format openapi openapi-check migrate
+.PHONY: install dev test test-unit test-contract test-integration lint format openapi openapi-check migrate client client-check
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -46,6 +46,12 @@ openapi: install ## write openapi.yml from the code
 openapi-check: install ## fail when openapi.yml differs from the code
 	$(FLASK) openapi write --format=yaml /tmp/openapi.check.yml
 	diff -u openapi.yml /tmp/openapi.check.yml
+
+client: install ## generate the typed Python client clients/python/storage_client from openapi.yml (offline)
+	$(PY) scripts/generate_client.py
+
+client-check: install ## fail when clients/python/storage_client differs from what openapi.yml generates
+	$(PY) scripts/generate_client.py --check
 
 migrate: install ## apply migrations to DATABASE_URL (default: the embedded SQLite file)
 	$(FLASK) db upgrade
