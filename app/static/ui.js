@@ -153,6 +153,7 @@
         var current = document.getElementById("listing");
         if (fresh && current) current.replaceWith(document.importNode(fresh, true));
         localTimes();
+        setUpThumbnails(document.getElementById("listing") || document);
       });
   }
 
@@ -202,6 +203,31 @@
     return body;
   }
 
+  // Where a form leads once done: its data-next, the page of the file the answer names (data-follow="file", after a
+  // move), else this page again.
+  function nextPage(form, answer) {
+    var data = answer && answer.data;
+    if (form.dataset.follow === "file" && data && data.logical_path) {
+      var query = new URLSearchParams({ bucket: data.bucket_type, id: data.bucket_id, path: data.logical_path });
+      return "/ui/file?" + query.toString();
+    }
+    return form.dataset.next || window.location.href;
+  }
+
+  // A thumbnail may be refused while the service makes others (429): try once more, then leave the name alone.
+  function setUpThumbnails(root) {
+    root.querySelectorAll("img.thumb, img.preview").forEach(function (image) {
+      image.addEventListener("error", function retry() {
+        if (image.dataset.retried) {
+          image.hidden = true;
+          return;
+        }
+        image.dataset.retried = "1";
+        window.setTimeout(function () { image.src = image.src; }, 2000);
+      });
+    });
+  }
+
   function setUpActions() {
     document.querySelectorAll("form[data-api], form.review").forEach(function (form) {
       form.addEventListener("submit", function (event) {
@@ -216,7 +242,7 @@
           function (answer) {
             var done = (submitter && submitter.dataset.done) || form.dataset.done || (answer && answer.message);
             sessionStorage.setItem(FLASH_KEY, done || "Done.");
-            window.location.assign(form.dataset.next || window.location.href);
+            window.location.assign(nextPage(form, answer));
           },
           function (error) {
             buttons.forEach(function (b) { b.disabled = false; });
@@ -248,6 +274,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     showFlash();
     localTimes();
+    setUpThumbnails(document);
     setUpUploads();
     setUpActions();
   });

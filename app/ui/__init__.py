@@ -31,6 +31,8 @@ bp = Blueprint("ui", __name__, url_prefix="/ui", static_folder="../static", stat
 # through a presigned PUT (POST /upload/presign, PUT, POST /upload/confirm), so the service never carries their bytes.
 PRESIGN_THRESHOLD = 8 * 1024 * 1024
 PAGE_SIZE = 100
+# The media types GET /thumbnail makes thumbnails of (JPEG, PNG, WebP, GIF: app/services/thumbnails.FORMATS).
+THUMBNAIL_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
 DEV_TOKEN_TTL = 8 * 3600
 # Only this origin's scripts and styles; connections to this origin and to the object store's public endpoint
 # (presigned PUTs), forms posted here only, and never framed.
@@ -88,6 +90,12 @@ def page_failure(error: Exception):
     """Database or object store trouble, or a bug: the API's answer (logged, no details), as a page."""
     answer = handle_unexpected(error)
     return render_template("error.html", error=answer.get_json()), answer.status_code
+
+
+@bp.app_template_test("thumbnailed")
+def has_thumbnail(item: dict) -> bool:
+    """Whether the page shows a thumbnail of a file: an image of a type GET /thumbnail reads, with a version."""
+    return item.get("mime_type") in THUMBNAIL_TYPES and item.get("current_version_number") is not None
 
 
 @bp.get("")

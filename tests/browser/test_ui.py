@@ -212,6 +212,38 @@ def test_company_and_project_spaces_are_folders_too(signed_in, server, screensho
     assert page.problems.errors == []
 
 
+def test_images_have_thumbnails_and_a_file_moves_to_another_folder(signed_in, server, screenshot, tmp_path):
+    from PIL import Image
+
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (600, 300), (200, 40, 40)).save(photo)
+    page = signed_in
+    page.goto(f"{server.url}/ui")
+    upload(page, [photo, write_file(tmp_path, "notes.txt", 10)])
+    thumb = page.get_by_role("link", name="photo.png").locator("img.thumb")
+    expect(thumb).to_have_js_property("complete", True)
+    assert thumb.evaluate("image => [image.naturalWidth, image.naturalHeight]") == [64, 32]
+    expect(page.get_by_role("link", name="notes.txt").locator("img")).to_have_count(0)
+    screenshot(page, "12-thumbnails")
+
+    page.get_by_role("link", name="photo.png").click()
+    preview = page.get_by_role("img", name="Preview of photo.png")
+    expect(preview).to_have_js_property("complete", True)
+    assert preview.evaluate("image => [image.naturalWidth, image.naturalHeight]") == [256, 128]
+
+    page.fill("#move-target", "archive/2026/photo-final.png")
+    submit(page, "Move or rename", "Moved.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("photo-final.png")
+    crumbs = page.get_by_role("navigation", name="Folder path").get_by_role("link")
+    expect(crumbs).to_have_text(["My files", "archive", "2026"])
+    expect(page.locator("#version-1")).to_be_visible()  # the same file, its versions kept
+    screenshot(page, "13-moved")
+    crumbs.first.click()
+    expect(page.get_by_role("link", name="photo.png")).to_have_count(0)
+    expect(page.get_by_role("link", name="archive/")).to_be_visible()
+    assert page.problems.errors == []
+
+
 def test_development_sign_in_sets_the_platform_cookie(browser, dev_server, screenshot):
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     page = context.new_page()
