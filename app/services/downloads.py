@@ -12,8 +12,8 @@ from app.extensions import db
 from app.models import File, FileVersion
 from app.schemas.address import FileRef
 from app.schemas.requests import VersionQuery
-from app.services import audit, intents
-from app.services.common import expiry_seconds, find_version, load_authorized, now, physical_bucket, store
+from app.services import audit
+from app.services.common import expiry_seconds, find_version, load_for_read, now, physical_bucket, store
 from app.services.content_types import safe_media_type
 from app.services.context import Caller
 from app.services.versions import mark_corrupted
@@ -39,14 +39,15 @@ class Download:
 
 
 def _resolve(caller: Caller, ref: FileRef, version_number: int | None) -> tuple[File, FileVersion]:
-    file = load_authorized(caller, ref, "read")
+    """The file and version to serve, after completing the presigned uploads nobody confirmed at the file's address
+    (contract §9): one statement when none is pending."""
+    file = load_for_read(caller, ref)
     return file, find_version(file, version_number)
 
 
 def prepare_download(caller: Caller, query: VersionQuery) -> Download:
     """The version to stream (current unless `version`). Raises AccessDenied, FileNotFound, VersionNotFound.
     Nothing is read from the object store yet."""
-    intents.complete_at(caller, query.ref)  # presigned uploads nobody confirmed (contract §9)
     file, version = _resolve(caller, query.ref, query.version)
     download = Download(
         file_id=file.id,
@@ -108,7 +109,6 @@ def presign_download(caller: Caller, query: VersionQuery) -> dict:
     Raises InvalidExpiry, AccessDenied, FileNotFound, VersionNotFound.
     """
     expires_in = expiry_seconds(query.expires_in)
-    intents.complete_at(caller, query.ref)  # presigned uploads nobody confirmed (contract §9)
     file, version = _resolve(caller, query.ref, query.version)
     url = store().presign_get(
         physical_bucket(file.bucket_type),

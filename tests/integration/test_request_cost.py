@@ -62,3 +62,14 @@ def test_a_listing_page_is_a_fixed_number_of_statements(app, client, auth, query
     assert response.status_code == 200, response.get_json()
     assert len(sent) == expected, sent
     assert any(f["lock"] for f in response.get_json()["files"]) or query.get("recursive") == "false"
+
+
+@pytest.mark.parametrize("endpoint", ["/download/presign", "/download/proxy"])
+def test_a_download_reads_the_file_in_one_statement_and_writes_its_audit_row(app, client, auth, endpoint):
+    file_id = upload(client, auth("u1"), path="docs/a.txt")["file_id"]
+    for query in ({"file_id": file_id}, {"bucket": "users", "id": "u1", "path": "docs/a.txt"}):
+        with statements(app) as sent:
+            response = client.get(endpoint, query_string=query, headers=auth("u1"))
+            assert response.status_code == 200, response.get_json()
+            response.close()
+        assert [statement.split()[0] for statement in sent] == ["SELECT", "INSERT"], sent
