@@ -11,13 +11,14 @@ from app.api import (
     thumbnails,
     trash,
     uploads,
+    zip_download,
 )
 from app.api.limits import check_request
 from app.api.rate_limits import authenticate_and_limit, spend_budget
 
 API_BLUEPRINTS = [uploads.blp, collaboration.blp, downloads.blp, files.blp, trash.blp, quotas.blp]
 API_BLUEPRINTS += [sharing.blp, moves.blp, thumbnails.blp]
-API_BLUEPRINTS += [multipart_uploads.blp]
+API_BLUEPRINTS += [multipart_uploads.blp, zip_download.blp]
 
 for _blueprint in API_BLUEPRINTS:
     _blueprint.before_request(check_request)  # bounded, well-formed input first: before authentication
