@@ -20,6 +20,15 @@ window.__progress = [];
 document.addEventListener("upload-progress", (event) => window.__progress.push(event.detail));
 """
 
+# Drops files (name, text) on an element, as a person dragging them from their desktop would.
+DROP = """(zone, files) => {
+    const transfer = new DataTransfer();
+    for (const [name, text] of files) transfer.items.add(new File([text], name, {type: "text/plain"}));
+    for (const type of ["dragenter", "dragover", "drop"]) {
+        zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: transfer}));
+    }
+}"""
+
 
 def folder_url(server, bucket="users", bucket_id="u1", path=""):
     query = f"bucket={bucket}&id={bucket_id}" + (f"&path={path}" if path else "")
@@ -166,7 +175,7 @@ def test_at_320_px_nothing_overflows_and_the_keyboard_reaches_every_action(signe
     screenshot(page, "11-narrow-file")
 
     # Keyboard only: Tab from the top reaches each main action, each with a visible focus ring.
-    wanted = {"Download", "Lock", "Copy to my workspace", "Commit version", "Delete file", "Version 1"}
+    wanted = {"Download", "Lock", "Copy to my workspace", "Commit version", "Move", "Delete file", "Version 1"}
     reached = set()
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
@@ -197,6 +206,12 @@ def test_company_and_project_spaces_are_folders_too(signed_in, server, screensho
     expect(page.get_by_role("heading", level=1)).to_have_text("My company")
     upload(page, [write_file(tmp_path, "policy.txt", 100)])
     expect(page.get_by_role("link", name="policy.txt")).to_be_visible()
+
+    # Drag and drop: files dropped on the upload area are uploaded like picked ones.
+    page.locator("#drop-zone").evaluate(DROP, [["dropped-1.txt", "first"], ["dropped-2.txt", "second"]])
+    for name in ("dropped-1.txt", "dropped-2.txt"):
+        expect(page.locator("#uploads li", has_text=name).locator(".state")).to_contain_text("done")
+        expect(page.get_by_role("link", name=name)).to_be_visible()
 
     page.get_by_label("Project").fill("p-42")
     page.get_by_role("button", name="Open").click()
