@@ -73,6 +73,7 @@ class DecisionResultSchema(Schema):
 @blp.arguments(CopyRequestSchema)
 @blp.response(201, command_schema(CopyResultSchema, "CopyCommand"))
 @blp.alt_response(409, description="file_locked (source), file_exists (target)")
+@blp.alt_response(507, description="quota_exceeded: the bucket's quota (GET /usage) has no room for it")
 def copy(body):
     """Copy a file (server-side), locking the source by default."""
     return command("File copied", versions.copy_file(caller(), body)), 201
@@ -116,6 +117,7 @@ def list_versions(query):
 @blp.arguments(CommitRequestSchema)
 @blp.response(201, command_schema(CommitResultSchema, "CommitCommand"))
 @blp.alt_response(409, description="file_locked, version_conflict")
+@blp.alt_response(507, description="quota_exceeded: the bucket's quota (GET /usage) has no room for it")
 def commit(body):
     """Commit a working copy back as a new version pending validation."""
     return command("Version committed", versions.commit_version(caller(), body)), 201

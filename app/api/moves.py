@@ -36,6 +36,7 @@ class MoveResultSchema(PreviousAddressSchema):
     description="file_exists (target taken, unless overwrite), file_locked (by another user), invalid_state (a "
     "version pending validation), version_conflict (a new version arrived during a move to another bucket)",
 )
+@blp.alt_response(507, description="quota_exceeded: the bucket's quota (GET /usage) has no room for it")
 def move(body):
     """Move or rename a file (same id, versions and audit trail); across bucket addresses needs delete on the source."""
     return command("File moved", moves.move_file(caller(), body))

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 from app.api.security import caller
 from app.api.uploads import UploadCommandSchema
 from app.extensions import Blueprint
-from app.schemas.multipart_uploads import PartUrlsSchema, StartMultipartSchema
+from app.schemas.multipart_uploads import PartUrlsRequestSchema, StartMultipartSchema
 from app.schemas.resources import command, command_schema
 from app.services import multipart_uploads
 
@@ -50,7 +50,7 @@ class PartUrlSchema(Schema):
     size = fields.Integer(metadata={"description": "The bytes this part must have"})
 
 
-class PartUrlsSchemaOut(Schema):
+class PartUrlsSchema(Schema):
     upload_id = fields.UUID()
     expires_in = fields.Integer()
     expires_at = fields.DateTime()
@@ -80,8 +80,8 @@ def multipart_start(request):
 
 
 @blp.route("/upload/multipart/<uuid:upload_id>/parts", methods=["POST"])
-@blp.arguments(PartUrlsSchema)
-@blp.response(200, PartUrlsSchemaOut)
+@blp.arguments(PartUrlsRequestSchema)
+@blp.response(200, PartUrlsSchema)
 @blp.alt_response(400, description="validation_error (a part number beyond part_count), invalid_expiry")
 @blp.alt_response(404, description=NOT_FOUND)
 @blp.alt_response(409, description="invalid_state: the session is over or expired")
@@ -105,6 +105,7 @@ def multipart_status(upload_id):
 @blp.alt_response(409, description="invalid_state (already completed, aborted or expired), file_locked")
 @blp.alt_response(413, description="payload_too_large")
 @blp.alt_response(415, description="unsupported_media_type")
+@blp.alt_response(507, description="quota_exceeded: the bucket's quota (GET /usage) has no room for it")
 def multipart_complete(upload_id):
     """Check and join the parts, then create the version as /upload/confirm does."""
     return command("Upload completed", multipart_uploads.complete_upload(caller(), upload_id)), 201

@@ -66,6 +66,7 @@ def _streaming_form() -> StreamingForm | None:
 @blp.alt_response(415, description="unsupported_media_type")
 @blp.alt_response(429, description="rate_limited: too many concurrent transfers of this user, or a rate limit")
 @limit_transfers
+@blp.alt_response(507, description="quota_exceeded: the bucket's quota (GET /usage) has no room for it")
 def upload_proxy():
     """Upload a file through the service (multipart, streamed, hashed)."""
     form = _streaming_form()
@@ -91,6 +92,7 @@ def upload_presign(body):
 @blp.response(201, UploadCommandSchema)
 @blp.alt_response(404, description="file_not_found: no such upload")
 @blp.alt_response(409, description="invalid_state, file_locked")
+@blp.alt_response(507, description="quota_exceeded: the bucket's quota (GET /usage) has no room for it")
 def upload_confirm(data):
     """Confirm a presigned upload: checks the object and creates the version."""
     return command("Upload confirmed", intents.confirm_upload(caller(), data["upload_id"])), 201

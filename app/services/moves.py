@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import File, FileLock, FileStatus, FileVersion, VersionStatus
 from app.schemas.address import Address, FileRef
 from app.schemas.sharing import MoveCommand
-from app.services import audit
+from app.services import audit, quotas
 from app.services.common import (
     address_target,
     drain_deletions,
@@ -147,6 +147,8 @@ def _move(caller: Caller, command: MoveCommand, file_id: uuid.UUID, latest: int,
     if occupant is not None:
         _archive(caller, occupant, file_id)
     previous = _address(file)
+    # The file's bytes now count against the target bucket's quota (app/services/quotas.py): 507 when they do not fit
+    quotas.transfer((previous.bucket, previous.bucket_id), (target.bucket, target.bucket_id), file_id)
     old_keys = []
     for version_id, key in copies.items():
         version = db.session.get(FileVersion, version_id)

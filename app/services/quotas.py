@@ -78,6 +78,24 @@ def release(bucket_type: str, bucket_id: str, *, size: int, files: int) -> None:
     )
 
 
+def transfer(source: tuple[str, str], target: tuple[str, str], file_id) -> None:
+    """A file moved from one bucket address to another: its versions' bytes and the file now count in the target
+    (QuotaExceeded when they do not fit), no longer in the source. Both rows are locked in one order, so two moves in
+    opposite directions wait for each other instead of deadlocking. Does not commit."""
+    from app.models import FileVersion
+
+    source, target = (str(source[0]), source[1]), (str(target[0]), target[1])
+    if source == target:
+        return
+    for bucket_type, bucket_id in sorted({source, target}):
+        _row(bucket_type, bucket_id, for_update=True)
+    size = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(FileVersion.size), 0)).where(FileVersion.file_id == file_id)
+    )
+    charge(*target, size=int(size), new_file=True)
+    release(*source, size=int(size), files=1)
+
+
 def usage(caller: Caller, bucket: Address) -> dict:
     """GET /usage: what the bucket address holds and its limits (None: unlimited). Raises AccessDenied."""
     policy().require(caller.principal, address_target(bucket), "read")

@@ -218,3 +218,29 @@ def test_concurrent_uploads_cannot_both_squeeze_under_the_limit(make_app):
     shown = usage(app.test_client(), bearer("u1"))
     assert (shown["bytes_used"], shown["files_used"]) == (300, 3)
     assert len(objects_in(app) - before) == 3  # the refused uploads' objects are gone
+
+
+def test_a_move_to_another_bucket_moves_its_usage_and_needs_room_there(make_app):
+    app = make_app("minio")
+    client, me = app.test_client(), bearer("u1", company_id="c1")
+    upload(client, me, path="docs/a.txt", content=b"a" * 10)
+    upload(client, me, path="docs/a.txt", content=b"b" * 5)  # two versions: 15 bytes move
+    admin = bearer("root", roles=["admin"])
+    company = {"bucket": "companies", "id": "c1"}
+    assert client.put("/usage", query_string=company, json={"max_bytes": 14}, headers=admin).status_code == 200
+    body = {
+        "source_bucket": "users",
+        "source_id": "u1",
+        "source_path": "docs/a.txt",
+        "target_bucket": "companies",
+        "target_id": "c1",
+        "target_path": "a.txt",
+    }
+    error(client.post("/move", json=body, headers=me), 507, "quota_exceeded")
+    assert (usage(client, me)["bytes_used"], usage(client, me, "companies", "c1")["bytes_used"]) == (15, 0)
+    assert client.put("/usage", query_string=company, json={"max_bytes": 15}, headers=admin).status_code == 200
+    response = client.post("/move", json=body, headers=me)
+    assert response.status_code == 200, response.get_json()
+    mine, theirs = usage(client, me), usage(client, me, "companies", "c1")
+    assert (mine["bytes_used"], mine["files_used"]) == (0, 0) == counted(app)
+    assert (theirs["bytes_used"], theirs["files_used"]) == (15, 1) == counted(app, "companies", "c1")
