@@ -7,7 +7,6 @@ under test-artifacts/screenshots/ (git-ignored) for people to look at.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from tests.integration.test_two_instances import ROOT, Instance
 from tests.support.production_env import production_env
 from tests.support.tokens import SECRET, make_token
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM = "/usr/bin/chromium"  # Debian's package (make browser)
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 
