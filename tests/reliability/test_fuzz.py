@@ -37,7 +37,7 @@ def fuzz_report():
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_operation(case, fuzz_app, fuzz_world, fuzz_report):
     steered = fuzz_world.steer(case)
-    response = case.call(app=fuzz_app, headers=fuzz_world.headers)
+    response = case.call(app=fuzz_app, headers=fuzz_world.headers_for(case))
     fuzz_report.record(case, response, phase="stateless", steered=steered)
 
 
@@ -65,7 +65,7 @@ def test_stateful_workflows(fuzz_app, fuzz_world, fuzz_report):
             return super().step(input)
 
         def get_call_kwargs(self, case):
-            return {"app": fuzz_app, "headers": fuzz_world.headers}
+            return {"app": fuzz_app, "headers": fuzz_world.headers_for(case)}
 
         def after_call(self, response, case):
             super().after_call(response, case)

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from PIL import Image
 
 from tests.support.tokens import bearer
 
@@ -30,6 +31,8 @@ OWNED = (("users", USER), ("companies", COMPANY), ("projects", "p1"), ("projects
 FILE_NAMES = ("notes.txt", "Résumé 2024.txt", "日本語 ファイル.txt", "data.json", "a b (1).txt", "report.final.v2.txt")
 STEER_SHARE = 0.75  # the share of generated requests whose addresses are rewritten; the rest stay random
 ALIASES = (("bucket_type", "bucket"), ("bucket_id", "id"), ("logical_path", "path"))
+QUOTA_BUCKET_ID = "fuzz-quota"  # PUT /usage is steered here: limits on it never refuse the world's own uploads
+ADMIN = "fuzz-admin"  # holds the ADMIN_ROLE role: sends the steered PUT /usage
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,7 @@ class FuzzWorld:
         self.client = app.test_client()
         self.headers = bearer(USER, company_id=COMPANY)
         self.stable: list[KnownFile] = []
+        self._as_admin: set[int] = set()  # ids of steered cases sent with an administrator's token (PUT /usage)
         self.steerers: dict[str, Callable[[Any, random.Random], None]] = {
             "GET /list": self._steer_list,
             "GET /metadata": self._steer_read,
@@ -147,7 +151,20 @@ class FuzzWorld:
             "POST /versions/commit": self._steer_commit,
             "POST /versions/{version_id}/approve": self._steer_decision,
             "POST /versions/{version_id}/reject": self._steer_decision,
+            "GET /trash": self._steer_trash,
+            "POST /restore": self._steer_restore_file,
+            "POST /versions/{version_id}/restore": self._steer_restore_version,
+            "GET /usage": self._steer_usage,
+            "PUT /usage": self._steer_set_limits,
+            # share links, moves and thumbnails (docs/sharing.md)
+            "POST /share": self._steer_share,
+            "GET /share": self._steer_shares,
+            "DELETE /share/{share_id}": self._steer_revoke,
+            "GET /s/{token}": self._steer_shared_download,
+            "POST /move": self._steer_move,
+            "GET /thumbnail": self._steer_thumbnail,
         }
+        self._image: KnownFile | None = None
 
     # --- requests the fixtures make (any unexpected answer is a broken fixture, not a finding) ---
 
@@ -357,3 +374,81 @@ class FuzzWorld:
 
     def _steer_decision(self, case, rng: random.Random) -> None:
         case.path_parameters = {**(case.path_parameters or {}), "version_id": self.pending_version(rng)}
+
+    # --- trash, restore and quotas ---
+
+    def headers_for(self, case) -> dict:
+        """u1's token, or an administrator's for the cases steered to need one."""
+        return bearer(ADMIN, roles=["admin"]) if id(case) in self._as_admin else self.headers
+
+    def _steer_trash(self, case, rng: random.Random) -> None:
+        query = _container(case, "query")
+        bucket, bucket_id = rng.choice(OWNED)
+        put_address(query, rng, bucket, bucket_id, rng.choice(["", "fuzz", "seed"]), id_field=None)
+
+    def _steer_restore_file(self, case, rng: random.Random) -> None:
+        file = self.fresh_file(rng)
+        self.request("DELETE", "/delete", 200, json={"file_id": file.file_id})
+        _container(case, "body")["file_id"] = file.file_id
+
+    def _steer_restore_version(self, case, rng: random.Random) -> None:
+        file = self.fresh_file(rng)
+        self.upload(file.bucket, file.bucket_id, file.path, b"second version\n")
+        case.path_parameters = {**(case.path_parameters or {}), "version_id": file.version_id}
+        if isinstance(case.body, dict):
+            _maybe(rng, case.body, "base_version", lambda: 2, keep=0.1)
+
+    def _steer_usage(self, case, rng: random.Random) -> None:
+        query = _container(case, "query")
+        bucket, bucket_id = rng.choice(OWNED)
+        put_address(query, rng, bucket, bucket_id, "", id_field=None)
+        for name in ("path", "logical_path"):
+            query.pop(name, None)
+
+    def _steer_set_limits(self, case, rng: random.Random) -> None:
+        """An administrator sets limits on a bucket nothing else uses (so the world's own uploads never hit them)."""
+        query = _container(case, "query")
+        _clear_address(query, id_field=None)
+        query.update(bucket="companies", id=QUOTA_BUCKET_ID)
+        self._as_admin.add(id(case))
+
+    # --- share links, moves and thumbnails ---
+
+    def share_link(self, rng: random.Random) -> dict:
+        """A fresh link to a stable file; its `id` and `token`."""
+        return self.request("POST", "/share", 201, json={"file_id": self._stable(rng).file_id})["data"]
+
+    def _steer_share(self, case, rng: random.Random) -> None:
+        body = _container(case, "body")
+        put_file(body, rng, self._stable(rng))
+        if rng.random() < 0.9:  # a random version id is some other file's, or none at all
+            body.pop("version_id", None)
+        _maybe(rng, body, "expires_in", self._bounded(rng, "SHARE_MIN_EXPIRY", "SHARE_MAX_EXPIRY"))
+
+    def _steer_shares(self, case, rng: random.Random) -> None:
+        query = _container(case, "query")
+        if rng.random() < 0.5:
+            _clear_address(query)
+        else:
+            put_file(query, rng, self._stable(rng))
+
+    def _steer_revoke(self, case, rng: random.Random) -> None:
+        case.path_parameters = {**(case.path_parameters or {}), "share_id": self.share_link(rng)["id"]}
+
+    def _steer_shared_download(self, case, rng: random.Random) -> None:
+        case.path_parameters = {**(case.path_parameters or {}), "token": self.share_link(rng)["token"]}
+
+    def _steer_move(self, case, rng: random.Random) -> None:
+        body = _container(case, "body")
+        body.pop("file_id", None)  # the alias of source_file_id: two different ids are a 400
+        put_file(body, rng, self.fresh_file(rng), prefix="source_", id_field="source_file_id")
+        put_address(body, rng, *rng.choice(OWNED), self.fresh_path(rng), prefix="target_", id_field=None)
+
+    def _steer_thumbnail(self, case, rng: random.Random) -> None:
+        if self._image is None:
+            image = io.BytesIO()
+            Image.new("RGB", (300, 200), (200, 40, 40)).save(image, "PNG")
+            self._image = self.upload("users", USER, "seed/picture.png", image.getvalue())
+        query = _container(case, "query")
+        put_file(query, rng, self._image)
+        _maybe(rng, query, "version", lambda: 1)
