@@ -62,7 +62,7 @@ class PartUrlsRequest:
     expires_in: int | None = None
 
 
-class PartUrlsSchema(_Loads):
+class PartUrlsRequestSchema(_Loads):
     part_numbers = fields.List(
         fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_PARTS)),
         required=True,
