@@ -77,10 +77,6 @@ WEBHOOK_EVENT_TYPES = (
     "file.restored",
     "version.restored",
     "file.expired",
-    "share.created",
-    "share.revoked",
-    "share.downloaded",
-    "file.moved",
 )
 
 
@@ -135,6 +131,8 @@ class Config:
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
         self.LOG_FORMAT = _env("LOG_FORMAT", "json")  # "json" (one object per line) or "text"
         self.METRICS_ENABLED = _bool("METRICS_ENABLED", True)  # Prometheus metrics at /metrics
+        # Bucket notifications (POST /internal/storage-events) need `Authorization: Bearer <token>`; unset: endpoint off
+        self.STORAGE_EVENTS_TOKEN = _env("STORAGE_EVENTS_TOKEN")
         self.METRICS_TOKEN = _env("METRICS_TOKEN")  # when set, /metrics needs `Authorization: Bearer <token>`
         self.DEV_TOKEN_COMMAND = _bool("DEV_TOKEN_COMMAND", True)  # `flask storage token`; never in production
 
@@ -224,7 +222,6 @@ class Config:
         self.RATE_LIMIT_DELETES = _env("RATE_LIMIT_DELETES")
         self.RATE_LIMIT_WRITES = _env("RATE_LIMIT_WRITES")
         self.RATE_LIMIT_SHARES = _env("RATE_LIMIT_SHARES")  # GET /s/{token}, per client address
-        self.RATE_LIMIT_SHARES = _env("RATE_LIMIT_SHARES")  # GET /s/{token}, per client address
         # Where the counters live: redis://host:port/db shares them between workers and replicas; unset: memory.
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", _env("REDIS_URL"))
         self.RATE_LIMIT_KEY_PREFIX = _env("RATE_LIMIT_KEY_PREFIX", "storage")  # services sharing one Redis
@@ -259,23 +256,6 @@ class Config:
         self.THUMBNAIL_CONCURRENCY = _int("THUMBNAIL_CONCURRENCY", 1)
         self.THUMBNAIL_WAIT = _float("THUMBNAIL_WAIT", 10.0)  # seconds a request may wait for its turn
 
-        # Share links (docs/sharing.md): how long a link lives (seconds; default, bounds), the base of the URLs they
-        # carry (a CDN in front of this service; unset: PUBLIC_BASE_URL, else the request's own), and how long a
-        # shared cache may keep a download of a link without a download limit (seconds; 0: no-store, a revoked link
-        # stops at once).
-        self.SHARE_DEFAULT_EXPIRY = _int("SHARE_DEFAULT_EXPIRY", 7 * 24 * 3600)
-        self.SHARE_MIN_EXPIRY = _int("SHARE_MIN_EXPIRY", 60)
-        self.SHARE_MAX_EXPIRY = _int("SHARE_MAX_EXPIRY", 30 * 24 * 3600)
-        self.PUBLIC_CDN_BASE_URL = _env("PUBLIC_CDN_BASE_URL")
-        self.SHARE_CACHE_MAX_AGE = _int("SHARE_CACHE_MAX_AGE", 0)
-        # Thumbnails (docs/sharing.md): the largest image read (bytes) and decoded (pixels, Pillow's decompression-
-        # bomb guard), how many are made at once per worker process and how long a request waits for its turn
-        # (then, or when four per slot already wait, 429 with Retry-After).
-        self.THUMBNAIL_MAX_SOURCE_BYTES = _int("THUMBNAIL_MAX_SOURCE_BYTES", 32 * 1024**2)
-        self.THUMBNAIL_MAX_PIXELS = _int("THUMBNAIL_MAX_PIXELS", 50_000_000)
-        self.THUMBNAIL_CONCURRENCY = _int("THUMBNAIL_CONCURRENCY", 1)
-        self.THUMBNAIL_WAIT = _float("THUMBNAIL_WAIT", 10.0)  # seconds a request may wait for its turn
-
         self.API_TITLE = "storage_service"
         self.API_VERSION = self.SERVICE_VERSION
         self.OPENAPI_VERSION = "3.0.3"
@@ -289,6 +269,7 @@ class Config:
                 "securitySchemes": {
                     "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
                     "cookieAuth": {"type": "apiKey", "in": "cookie", "name": self.JWT_COOKIE_NAME},
+                    "storageEventsToken": {"type": "http", "scheme": "bearer", "description": "STORAGE_EVENTS_TOKEN"},
                 }
             },
             "security": [{"bearerAuth": []}, {"cookieAuth": []}],

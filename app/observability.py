@@ -186,7 +186,7 @@ def _scrape_guard(token: str | None):
 
         @functools.wraps(view)
         def guarded(*args, **kwargs):
-            if not _token_matches(request.headers.get("Authorization", ""), token):
+            if not bearer_token_matches(request.headers.get("Authorization", ""), token):
                 raise Unauthorized("A valid metrics token is required.", headers={"WWW-Authenticate": "Bearer"})
             return view(*args, **kwargs)
 
@@ -195,7 +195,7 @@ def _scrape_guard(token: str | None):
     return guard
 
 
-def _token_matches(authorization: str, token: str) -> bool:
+def bearer_token_matches(authorization: str, token: str) -> bool:
     scheme, _, given = authorization.partition(" ")
     return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
 
@@ -345,7 +345,7 @@ def serve_worker_metrics(app: Flask) -> WSGIServer | None:
     exporter, token = make_wsgi_app(registry), app.config["METRICS_TOKEN"]
 
     def application(environ, start_response):
-        if token and not _token_matches(environ.get("HTTP_AUTHORIZATION", ""), token):
+        if token and not bearer_token_matches(environ.get("HTTP_AUTHORIZATION", ""), token):
             body = json.dumps(Unauthorized("A valid metrics token is required.").to_dict()).encode()
             start_response(
                 "401 Unauthorized",

@@ -8,6 +8,7 @@ from app.api import (
     multipart_uploads,
     quotas,
     sharing,
+    storage_events,
     thumbnails,
     trash,
     uploads,
@@ -28,3 +29,8 @@ for _blueprint in API_BLUEPRINTS:
 sharing.public_blp.before_request(check_request)
 sharing.public_blp.before_request(spend_budget)
 API_BLUEPRINTS.append(sharing.public_blp)
+
+# Bucket notifications from the object store: its token (no user), then bounded input; no user budget to spend.
+storage_events.blp.before_request(storage_events.require_token)
+storage_events.blp.before_request(check_request)
+API_BLUEPRINTS.append(storage_events.blp)

@@ -36,7 +36,7 @@ from app.errors import (
     ValidationError,
 )
 from app.extensions import db
-from app.models import File, FileVersion, IntentStatus, UploadIntent
+from app.models import BucketType, File, FileVersion, IntentStatus, UploadIntent
 from app.schemas.address import Address, FileRef
 from app.services import audit, content_types
 from app.services.common import (
@@ -202,6 +202,20 @@ def complete_waiting(limit: int = WORKER_BATCH) -> CompletionReport:
     """One worker pass: claim up to `limit` pending intents, least recently checked first, and complete those whose
     object has arrived (expired ones too: their object was stored while the URL was valid)."""
     return _complete_claimed(None, _claim([], limit), via="worker")
+
+
+def complete_created(bucket: str, keys: list[str]) -> CompletionReport:
+    """Complete the presigned uploads whose objects the store reports created (its bucket notifications): the checks
+    of confirm at once, rather than at the next read or worker pass. Keys of no pending upload are ignored."""
+    types = [bucket_type for bucket_type in BucketType if physical_bucket(bucket_type) == bucket]
+    if not keys or not types:
+        return CompletionReport()
+    conditions = [
+        UploadIntent.object_key.in_(keys),
+        UploadIntent.bucket_type.in_(types),
+        UploadIntent.multipart_upload_id.is_(None),  # a multipart session completes through its own endpoint
+    ]
+    return _complete_claimed(None, _claim(conditions, len(keys)), via="notification")
 
 
 # ---------------------------------------------------------------------------------------------------- the checks
