@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from app.errors import InvalidExpiry, InvalidState, NotFound, ObjectMissing, VersionNotFound
 from app.extensions import db
 from app.models import File, FileVersion, ShareLink, VersionStatus
+from app.schemas.address import FileRef
 from app.schemas.sharing import ShareCommand, SharesQuery
 from app.services import audit
 from app.services.common import find_version, load_authorized, now, physical_bucket, setting, store
@@ -153,8 +154,6 @@ def revoke_share(caller: Caller, share_id: uuid.UUID) -> dict:
     if link.created_by == caller.user_id:
         file = db.session.get(File, link.file_id)
     else:  # by id: a caller who may not read the file gets 404, one who may read but not write 403
-        from app.schemas.address import FileRef
-
         file = load_authorized(caller, FileRef(file_id=link.file_id), "write", include_deleted=True)
     if link.revoked_at is None:
         link.revoked_at, link.revoked_by = now(), caller.user_id

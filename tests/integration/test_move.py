@@ -193,3 +193,35 @@ def test_across_buckets_the_objects_move_to_the_targets_bucket(app, client, auth
         assert not object_exists(app, original["object_key"], "users")  # the old objects are removed
     assert download(client, auth("o1"), **address) == b"v2"
     assert download(client, auth("o1"), version=1, **address) == b"v1"
+
+
+def test_a_move_to_another_bucket_address_moves_its_usage_and_respects_the_targets_quota(make_app):
+    app = make_app("minio", QUOTA_DEFAULT_BYTES=100)
+    client = app.test_client()
+
+    def used(bucket_id):
+        shown = client.get("/usage", query_string={"bucket": "users", "id": bucket_id}, headers=bearer(bucket_id))
+        return shown.get_json()["bytes_used"], shown.get_json()["files_used"]
+
+    upload(client, bearer("u1"), content=b"x" * 30)
+    upload(client, bearer("u1"), content=b"y" * 40)  # 70 bytes in two versions
+    company = {"target_bucket": "companies", "target_id": "c1", "target_path": "a.txt"}
+    upload(
+        client, bearer("u1", company_id="c1"), bucket="companies", bucket_id="c1", path="full.bin", content=b"z" * 50
+    )
+    refused = client.post("/move", json={**source(), **company}, headers=bearer("u1", company_id="c1"))
+    error(refused, 507, "quota_exceeded")
+    assert used("u1") == (70, 1)
+    assert metadata(client, bearer("u1"), **A)["file"]["bucket_type"] == "users"
+
+    client.delete(
+        "/delete",
+        query_string={"bucket": "companies", "id": "c1", "path": "full.bin", "physical": True},
+        headers=bearer("u1", company_id="c1"),
+    )
+    move(client, bearer("u1", company_id="c1"), {**source(), **company})
+    assert used("u1") == (0, 0)
+    shown = client.get(
+        "/usage", query_string={"bucket": "companies", "id": "c1"}, headers=bearer("u1", company_id="c1")
+    )
+    assert (shown.get_json()["bytes_used"], shown.get_json()["files_used"]) == (70, 1)
