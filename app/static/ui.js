@@ -23,16 +23,22 @@
     return fallback;
   }
 
-  // One XMLHttpRequest (fetch reports no upload progress); resolves with the parsed JSON answer.
-  function send(method, url, body, headers, onProgress, withCredentials) {
+  // One XMLHttpRequest (fetch reports no upload progress); resolves with the parsed JSON answer. An upload `row`
+  // hears the upload's progress and holds the request, so that its Cancel button can abort it.
+  function send(method, url, body, headers, row, withCredentials) {
     return new Promise(function (resolve, reject) {
+      if (row && row.cancelled) {
+        reject(new Error("cancelled"));
+        return;
+      }
       var xhr = new XMLHttpRequest();
       xhr.open(method, url);
       xhr.withCredentials = !!withCredentials;
       Object.keys(headers || {}).forEach(function (name) { xhr.setRequestHeader(name, headers[name]); });
-      if (onProgress) {
+      if (row) {
+        row.request = xhr;
         xhr.upload.addEventListener("progress", function (event) {
-          if (event.lengthComputable) onProgress(event.loaded, event.total);
+          if (event.lengthComputable) row.progress(event.loaded, event.total);
         });
       }
       xhr.addEventListener("load", function () {
@@ -45,13 +51,13 @@
         }
       });
       xhr.addEventListener("error", function () { reject(new Error("The connection failed.")); });
-      xhr.addEventListener("abort", function () { reject(new Error("The upload was cancelled.")); });
+      xhr.addEventListener("abort", function () { reject(new Error("cancelled")); });
       xhr.send(body);
     });
   }
 
-  function json(method, url, payload) {
-    return send(method, url, JSON.stringify(payload || {}), { "Content-Type": "application/json" }, null, true);
+  function json(method, url, payload, row) {
+    return send(method, url, JSON.stringify(payload || {}), { "Content-Type": "application/json" }, row, true);
   }
 
   // ------------------------------------------------------------------------------------------------ uploads
@@ -73,11 +79,17 @@
     bar.setAttribute("aria-label", "Upload of " + file.name);
     var state = document.createElement("span");
     state.className = "state";
-    state.textContent = "waiting";
-    item.append(name, bar, state);
+    state.textContent = "uploading";
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.textContent = "Cancel";
+    cancel.setAttribute("aria-label", "Cancel upload of " + file.name);
+    item.append(name, bar, state, cancel);
     list.append(item);
-    return {
+    var row = {
       item: item,
+      cancelled: false,
+      request: null,
       progress: function (loaded, total) {
         bar.max = total || 1;
         bar.value = loaded;
@@ -90,8 +102,14 @@
         if (ok) bar.value = bar.max;
         state.textContent = message;
         item.className = ok ? "ok" : "error";
+        cancel.remove();
       }
     };
+    cancel.addEventListener("click", function () {
+      row.cancelled = true;
+      if (row.request) row.request.abort();
+    });
+    return row;
   }
 
   function uploadProxy(form, path, file, row) {
@@ -101,7 +119,7 @@
     data.append("id", form.dataset.id);
     data.append("path", path);
     data.append("file", file, file.name);
-    return send("POST", "/upload/proxy", data, {}, row.progress, true);
+    return send("POST", "/upload/proxy", data, {}, row, true);
   }
 
   function uploadPresigned(form, path, file, row) {
@@ -109,7 +127,8 @@
     return json("POST", "/upload/presign", {
       bucket: form.dataset.bucket, id: form.dataset.id, path: path, content_type: type, size: file.size
     }).then(function (grant) {
-      return send(grant.method || "PUT", grant.url, file, grant.headers || {}, row.progress, false).then(function () {
+      // A cancelled presigned upload is never confirmed: nothing becomes visible, gc removes the object.
+      return send(grant.method || "PUT", grant.url, file, grant.headers || {}, row, false).then(function () {
         return json("POST", "/upload/confirm", { upload_id: grant.upload_id });
       });
     });
@@ -123,15 +142,16 @@
       var row = progressRow(list, file);
       var path = joinPath(form.dataset.folder, sub, file.name);
       var upload = file.size > threshold ? uploadPresigned : uploadProxy;
-      row.done("uploading", false);
-      row.item.className = "";
       return upload(form, path, file, row).then(
         function (answer) {
           var version = answer && answer.data ? answer.data.version_number : null;
           row.done(version ? "done (version " + version + ")" : "done", true);
           return true;
         },
-        function (error) { row.done("failed: " + error.message, false); return false; }
+        function (error) {
+          row.done(row.cancelled ? "cancelled" : "failed: " + error.message, false);
+          return row.cancelled;
+        }
       );
     });
     status("Uploading " + jobs.length + " file(s)…", false);
@@ -268,6 +288,10 @@
     if (message) {
       sessionStorage.removeItem(FLASH_KEY);
       status(message, false);
+      // The outcome of what the person just did is the first thing read after the page comes back.
+      var region = document.getElementById("status");
+      region.tabIndex = -1;
+      region.focus();
     }
   }
 

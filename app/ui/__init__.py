@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.api.errors import handle_app_error, handle_unexpected
 from app.api.files import FileListSchema, MetadataSchema
+from app.api.limits import check_query_string
 from app.api.rate_limits import authenticate_and_limit
 
 # The API's own CSRF rule (contract §9) for the page's two form posts: one rule, not a second copy of it.
@@ -54,6 +55,7 @@ def init_app(app) -> None:
 def authenticate_page():
     """A page needs the platform's cookie (or a Bearer header); without any, the sign-in page answers."""
     g.dev_sign_in = _dev_sign_in_enabled()
+    check_query_string(request.query_string)  # the API's rule: UTF-8 without NUL, before anything else
     if request.endpoint in OPEN_PATHS:
         return None
     if not request.headers.get("Authorization") and not request.cookies.get(current_app.config["JWT_COOKIE_NAME"]):
@@ -123,6 +125,12 @@ def file_page():
     return render_template(
         "file.html", space=space, meta=meta, item=item, workspace=workspace, copy=_working_copy(workspace)
     )
+
+
+@bp.get("/<path:unknown>")
+def not_found(unknown: str):
+    """A page that does not exist, as a page (with the way back) rather than the API's JSON 404."""
+    return render_template("error.html", error={"message": "not_found", "detail": "There is no such page."}), 404
 
 
 @bp.get("/sign-in")

@@ -195,8 +195,34 @@ def test_at_320_px_nothing_overflows_and_the_keyboard_reaches_every_action(signe
     page.get_by_role("button", name="Lock", exact=True).focus()
     page.keyboard.press("Enter")
     expect(page.locator("#status")).to_have_text("Locked.")
+    expect(page.locator("#status")).to_be_focused()  # the outcome is read first, and Tab goes on from the top
     expect(page.locator("#lock-state")).to_contain_text("Locked by u1")
     assert page.problems.errors == []
+
+
+def test_an_upload_can_be_cancelled(signed_in, server, tmp_path):
+    page = signed_in
+    page.goto(f"{server.url}/ui")
+    # A slow uplink (64 KiB/s) keeps the 4 MiB upload going long after the button is pressed.
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    network.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 64 * 1024},
+    )
+    big = write_file(tmp_path, "slow.bin", 4 * 1024 * 1024)
+    page.set_input_files("#upload-input", [str(big)])
+    row = page.locator("#uploads li", has_text="slow.bin")
+    expect(row.locator(".state")).to_have_text(re.compile(r"^\d+%$"))  # under way: progress has been reported
+    row.get_by_role("button", name="Cancel upload of slow.bin").click()
+    expect(row.locator(".state")).to_have_text("cancelled")
+    expect(row.get_by_role("button")).to_have_count(0)
+    network.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    page.reload()
+    expect(page.get_by_role("link", name="slow.bin")).to_have_count(0)
 
 
 def test_company_and_project_spaces_are_folders_too(signed_in, server, screenshot, tmp_path):

@@ -86,6 +86,10 @@ def test_refusals_are_pages_with_the_apis_status(page_client, fake_projects):
     assert bad_path.status_code == 400 and "invalid_path" in bad_path.get_data(as_text=True)
     missing = client.get("/ui/file?bucket=users&id=u1&path=nothing-here.txt")
     assert missing.status_code == 404 and "file_not_found" in missing.get_data(as_text=True)
+    no_page = client.get("/ui/no/such/page")
+    assert no_page.status_code == 404 and no_page.mimetype == "text/html"
+    bad_query = client.get("/ui?bucket=users&id=u1&path=%FF%FE/")
+    assert bad_query.status_code == 400 and "not valid UTF-8" in bad_query.get_data(as_text=True)
 
 
 def test_development_sign_in_sets_an_http_only_cookie_and_refuses_cross_site_posts(page_client):
