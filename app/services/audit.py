@@ -48,14 +48,25 @@ def record(
     return row
 
 
+def commit_read() -> None:
+    """Commit the audit row of a read (a download, a presigned download URL) that changed nothing else."""
+    _without_flush_wait()
+    db.session.commit()
+
+
+def _without_flush_wait() -> None:
+    """This transaction records only that something was read or refused, never a change: its commit need not wait
+    for the WAL flush (PostgreSQL). A crash may lose the last few hundred milliseconds of such rows, never a change;
+    every download stops paying a disk flush."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL synchronous_commit = off"))
+
+
 def record_denied(caller: Caller, action: str, target, reason: str) -> None:
     """Record a refused request in its own transaction (the request itself changes nothing)."""
     try:
         db.session.rollback()
-        if db.engine.dialect.name == "postgresql":
-            # A refusal changes nothing: its audit row need not wait for the WAL flush (a crash may lose the last
-            # few hundred milliseconds of refusals, never a change). Under a flood of refusals this halves their cost.
-            db.session.execute(sa.text("SET LOCAL synchronous_commit = off"))
+        _without_flush_wait()  # under a flood of refusals this halves their cost
         record(
             caller,
             action,

@@ -80,7 +80,7 @@ def open_download(caller: Caller, download: Download, *, offset: int = 0, length
         raise ObjectMissing() from None
     try:
         _record(caller, download, offset=offset, length=length, method="proxy")
-        db.session.commit()
+        audit.commit_read()
     except BaseException:
         db.session.rollback()
         stream.close()
@@ -128,5 +128,5 @@ def presign_download(caller: Caller, query: VersionQuery) -> dict:
         "content_type": safe_media_type(version.mime_type),
     }
     audit.record(caller, "download_presign", file=file, version=version, expires_in=expires_in)
-    db.session.commit()
+    audit.commit_read()
     return result
