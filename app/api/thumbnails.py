@@ -32,7 +32,7 @@ def thumbnail(query):
     download = downloads.prepare_download(caller(), VersionQuery(query.ref, query.version))
     tag = thumbnails.etag(download, query.size)
     headers = {"ETag": f'"{tag}"', "Cache-Control": CACHE_CONTROL, "X-File-ID": str(download.file_id)}
-    if request.if_none_match.contains(tag):
+    if request.if_none_match.contains_weak(tag):
         return Response(status=304, headers=headers)
     body, length = thumbnails.open_thumbnail(download, query.size)
     headers.update({"Content-Type": thumbnails.CONTENT_TYPE, "Content-Length": str(length)})

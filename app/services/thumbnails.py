@@ -179,6 +179,8 @@ def render(data: bytes, size: int) -> bytes:
             image.seek(0)
             image.draft("RGB", (size, size))  # JPEG decodes at a reduced scale: less memory and time
             frame = ImageOps.exif_transpose(image)
+            if frame.mode.startswith("I") or frame.mode == "F":  # 16-bit and float greyscale: scaled to 8 bits
+                frame = frame.convert("I").point(lambda value: value / 256).convert("L")
             frame.thumbnail((size, size))
             has_alpha = frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info
             frame = frame.convert("RGBA" if has_alpha else "RGB")

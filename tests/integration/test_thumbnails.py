@@ -210,3 +210,21 @@ def test_reconcile_keeps_live_thumbnails_and_reports_orphaned_ones(make_app, aut
         store().put_stream(physical_bucket("users"), orphan, io.BytesIO(b"x"), content_type="image/webp")
         found = {drift.object_key for drift in reconcile().orphan_objects}
     assert orphan in found and f"{data['object_key']}.thumb-64" not in found
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        Image.linear_gradient("L").resize((512, 512)).convert("I").point(lambda v: v * 256).convert("I;16"),
+        Image.new("CMYK", (512, 300), (0, 255, 255, 0)),
+        Image.new("LA", (512, 300), (90, 128)),
+        Image.new("1", (512, 300), 1),
+    ],
+    ids=["16-bit grey PNG", "CMYK JPEG", "grey with alpha PNG", "1-bit PNG"],
+)
+def test_uncommon_pixel_modes_get_a_thumbnail_too(client, auth, image):
+    out = io.BytesIO()
+    image.save(out, "JPEG" if image.mode == "CMYK" else "PNG")
+    upload(client, auth("u1"), path="photos/mode.png", content=out.getvalue())
+    thumb = decoded(thumbnail(client, auth("u1"), size=64, path="photos/mode.png"))
+    assert max(thumb.size) == 64
