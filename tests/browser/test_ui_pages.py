@@ -143,3 +143,20 @@ def test_sign_out_clears_the_cookie(page_client):
     assert answer.status_code == 302
     assert answer.headers["Set-Cookie"].startswith(f"{COOKIE}=;")
     assert client.get("/ui").status_code == 302
+
+
+def test_a_lock_held_by_someone_else_shows_its_holder_and_expiry_and_offers_only_a_forced_unlock(page_client):
+    u2 = {"Authorization": f"Bearer {make_token('u2')}"}
+    address = {"bucket": "projects", "id": "p1", "path": "plans/site.txt"}
+    uploaded = page_client.post("/upload/proxy", data={**address, "file": (io.BytesIO(b"x"), "site.txt")}, headers=u2)
+    assert uploaded.status_code == 201, uploaded.get_json()
+    locked = page_client.post("/lock", json={**address, "reason": "survey", "expires_in": 600}, headers=u2)
+    assert locked.status_code == 200, locked.get_json()
+    expires = locked.get_json()["data"]["expires_at"]
+
+    text = signed_in(page_client).get("/ui/file?bucket=projects&id=p1&path=plans/site.txt").get_data(as_text=True)
+    assert "Locked by <strong>u2</strong> until" in text and f'datetime="{expires}"' in text and "(survey)" in text
+    assert 'data-api="/lock"' not in text  # no lock form: someone else holds it
+    assert 'data-api="/unlock"' in text and 'name="force"' in text
+    listing = page_client.get("/ui?bucket=projects&id=p1&path=plans/").get_data(as_text=True)
+    assert "Locked by <strong>u2</strong> until" in listing
