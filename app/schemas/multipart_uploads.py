@@ -68,7 +68,8 @@ class PartUrlsRequestSchema(_Loads):
         required=True,
         validate=validate.Length(min=1, max=MAX_PART_URLS),
         metadata={
-            "description": f"Distinct part numbers, 1 to the session's part_count; at most {MAX_PART_URLS} per request"
+            "description": f"Distinct part numbers, 1 to the session's part_count; at most {MAX_PART_URLS} per request",
+            "uniqueItems": True,
         },
     )
     expires_in = fields.Integer(

@@ -329,7 +329,10 @@ class ObjectStore(ABC):
 
     @abstractmethod
     def complete_multipart(self, bucket: str, key: str, upload_id: str, parts: list[StoredPart]) -> None:
-        """Join the parts (as listed) into the object; UploadNotFound, or IntegrityMismatch when a part changed."""
+        """Join the parts (as listed) into the object; UploadNotFound, or IntegrityMismatch when a part changed.
+
+        Repeated after success, S3 may answer as the first time (a retry) where the local store raises UploadNotFound.
+        """
 
     def sha256(self, bucket: str, key: str) -> tuple[int, str]:
         """Read the object once and return (size, hex SHA-256)."""

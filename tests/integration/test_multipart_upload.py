@@ -352,3 +352,18 @@ def test_gc_leaves_open_sessions_alone_and_aborts_expired_ones(multipart_app, au
     assert store_uploads(app, key) == []
     assert str(session_row(app, session["upload_id"]).status) == "expired"
     error(complete(client, headers, session["upload_id"]), 409, "invalid_state")
+
+
+def test_concurrent_completions_record_one_version(multipart_app, auth):
+    app, headers = multipart_app, auth("u1")
+    client = app.test_client()
+    session = start(client, headers, "race/a.bin", SMALL)["data"]
+    upload_parts(app, client, headers, session, "race", [1, 2, 3])
+    with ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(lambda _: complete(app.test_client(), headers, session["upload_id"]), range(3)))
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses[0] == 201 and set(statuses) <= {201, 409}, [a.get_json() for a in answers]
+    versions = {a.get_json()["data"]["version_id"] for a in answers if a.status_code == 201}
+    assert len(versions) == 1  # a completion that lost the race answers the version the winner recorded
+    listed = client.get("/versions", query_string={**ADDRESS, "path": "race/a.bin"}, headers=headers).get_json()
+    assert listed["total_count"] == 1 and listed["versions"][0]["id"] in versions

@@ -163,6 +163,13 @@ class FuzzWorld:
             "GET /s/{token}": self._steer_shared_download,
             "POST /move": self._steer_move,
             "GET /thumbnail": self._steer_thumbnail,
+            # resumable multipart uploads and folder downloads (docs/uploads.md)
+            "POST /upload/multipart": self._steer_multipart_start,
+            "POST /upload/multipart/{upload_id}/parts": self._steer_multipart_parts,
+            "GET /upload/multipart/{upload_id}": self._steer_multipart_session,
+            "POST /upload/multipart/{upload_id}/complete": self._steer_multipart_complete,
+            "DELETE /upload/multipart/{upload_id}": self._steer_multipart_session,
+            "GET /download/zip": self._steer_zip,
         }
         self._image: KnownFile | None = None
 
@@ -452,3 +459,42 @@ class FuzzWorld:
         query = _container(case, "query")
         put_file(query, rng, self._image)
         _maybe(rng, query, "version", lambda: 1)
+
+    # --- resumable multipart uploads and folder downloads ---
+
+    def multipart_session(self, rng: random.Random, *, send: bool = False) -> str:
+        """A fresh multipart session of a small file (one part); with `send`, its part stored. Returns its id."""
+        content = f"multipart {uuid.uuid4().hex}\n".encode()
+        body = {"bucket": "users", "id": USER, "path": self.fresh_path(rng), "size": len(content)}
+        upload_id = self.request("POST", "/upload/multipart", 201, json=body)["data"]["upload_id"]
+        if send:
+            parts = self.request("POST", f"/upload/multipart/{upload_id}/parts", 200, json={"part_numbers": [1]})
+            status = self.send_presigned({"method": "PUT", "url": parts["parts"][0]["url"]}, content)
+            if status != 200:
+                raise AssertionError(f"the part PUT answered {status}")
+        return upload_id
+
+    def _steer_multipart_start(self, case, rng: random.Random) -> None:
+        body = _container(case, "body")
+        put_address(body, rng, *rng.choice(OWNED), self.fresh_path(rng), id_field=None)
+        body["size"] = rng.randint(1, 64 * 1024 * 1024)
+        _maybe(rng, body, "content_type", lambda: rng.choice(["text/plain", "application/pdf"]))
+
+    def _steer_multipart_parts(self, case, rng: random.Random) -> None:
+        case.path_parameters = {**(case.path_parameters or {}), "upload_id": self.multipart_session(rng)}
+        if isinstance(case.body, dict):
+            case.body["part_numbers"] = [1]
+            _maybe(rng, case.body, "expires_in", self._bounded(rng, "PRESIGN_MIN_EXPIRY", "PRESIGN_MAX_EXPIRY"))
+
+    def _steer_multipart_session(self, case, rng: random.Random) -> None:
+        upload_id = self.multipart_session(rng, send=rng.random() < 0.5)
+        case.path_parameters = {**(case.path_parameters or {}), "upload_id": upload_id}
+
+    def _steer_multipart_complete(self, case, rng: random.Random) -> None:
+        upload_id = self.multipart_session(rng, send=True)
+        case.path_parameters = {**(case.path_parameters or {}), "upload_id": upload_id}
+
+    def _steer_zip(self, case, rng: random.Random) -> None:
+        query = _container(case, "query")
+        bucket, bucket_id = rng.choice(OWNED)
+        put_address(query, rng, bucket, bucket_id, rng.choice(["", "seed", "seed/sub", "fuzz"]), id_field=None)
