@@ -367,3 +367,25 @@ def test_concurrent_completions_record_one_version(multipart_app, auth):
     assert len(versions) == 1  # a completion that lost the race answers the version the winner recorded
     listed = client.get("/versions", query_string={**ADDRESS, "path": "race/a.bin"}, headers=headers).get_json()
     assert listed["total_count"] == 1 and listed["versions"][0]["id"] in versions
+
+
+def test_a_session_joined_in_the_store_but_never_recorded_is_completed_by_the_worker(multipart_app, auth):
+    """The process died between joining the parts and recording the version: the worker finishes the job."""
+    app, headers = multipart_app, auth("u1")
+    client = app.test_client()
+    session = start(client, headers, "crash/a.bin", SMALL)["data"]
+    upload_parts(app, client, headers, session, "crash", [1, 2, 3])
+    row = session_row(app, session["upload_id"])
+    from app.services.common import physical_bucket, store
+    from app.services.intents import complete_waiting
+
+    with app.app_context():
+        bucket = physical_bucket("users")
+        parts = store().list_parts(bucket, row.object_key, row.multipart_upload_id)
+        store().complete_multipart(bucket, row.object_key, row.multipart_upload_id, parts)
+        report = complete_waiting()
+    assert report.completed == 1
+    status = client.get(f"/upload/multipart/{session['upload_id']}", headers=headers).get_json()
+    assert status["status"] == "confirmed" and status["version_id"]
+    file = metadata(client, headers, **ADDRESS, path="crash/a.bin")["file"]
+    assert file["checksum_sha256"] == file_sha256("crash", SMALL, 5 * MIB)

@@ -151,3 +151,24 @@ def test_an_archive_of_a_folder_round_trips_large_files(zip_app, auth):
         sums[f"f{i}.bin"] = hashlib.sha256(content).hexdigest()
     archive = fetch(client, u1, bucket="users", id="u1", path="rt")
     assert {name: hashlib.sha256(data).hexdigest() for name, data in contents(archive).items()} == sums
+
+
+def test_streaming_a_folder_holds_a_few_chunks_not_the_archive(make_app, auth):
+    """48 MiB of files stream through with Python allocations peaking at a few MiB (the store's 1 MiB chunks)."""
+    import tracemalloc
+
+    app = make_app("local")
+    client, u1 = app.test_client(), auth("u1")
+    for i in range(6):
+        upload(client, u1, path=f"mem/{i}.bin", content=random.Random(i).randbytes(8 * MIB))
+    response = client.get("/download/zip?bucket=users&id=u1&path=mem", headers=u1, buffered=False)
+    assert response.status_code == 200
+    tracemalloc.start()
+    try:
+        received = sum(len(chunk) for chunk in response.response)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        response.close()
+    assert received == int(response.headers["Content-Length"]) > 48 * MIB
+    assert peak < 8 * MIB, f"peak {peak / MIB:.1f} MiB while streaming {received / MIB:.0f} MiB"
