@@ -169,6 +169,8 @@ def test_at_320_px_nothing_overflows_and_the_keyboard_reaches_every_action(signe
     page.reload()
     assert _overflow(page) == 0
     screenshot(page, "10-narrow-folder")
+    reached = tab_through(page, {"Choose files", "quarterly-report-with-a-long-name-2026.pdf", "Open", "Sign out"})
+    assert reached == {"Choose files", "quarterly-report-with-a-long-name-2026.pdf", "Open", "Sign out"}
 
     open_file(page, server, "a-rather-long-folder-name-for-a-narrow-screen/quarterly-report-with-a-long-name-2026.pdf")
     assert _overflow(page) == 0
@@ -176,20 +178,7 @@ def test_at_320_px_nothing_overflows_and_the_keyboard_reaches_every_action(signe
 
     # Keyboard only: Tab from the top reaches each main action, each with a visible focus ring.
     wanted = {"Download", "Lock", "Copy to my workspace", "Commit version", "Move", "Delete file", "Version 1"}
-    reached = set()
-    page.keyboard.press("Tab")
-    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
-    for _ in range(60):
-        page.keyboard.press("Tab")
-        name, outline = page.evaluate(
-            "() => [document.activeElement.textContent.trim(), getComputedStyle(document.activeElement).outlineStyle]"
-        )
-        if name in wanted:
-            assert outline != "none", f"{name} has no visible focus"
-            reached.add(name)
-        if reached == wanted:
-            break
-    assert reached == wanted
+    assert tab_through(page, wanted) == wanted
 
     # ... and works from it: lock with the keyboard alone.
     page.get_by_role("button", name="Lock", exact=True).focus()
@@ -316,6 +305,32 @@ def test_the_production_page_offers_no_development_sign_in(browser, server):
         expect(page.locator("#user-id")).to_have_count(0)
     finally:
         page.close()
+
+
+def tab_through(page, wanted: set[str], presses: int = 60) -> set[str]:
+    """Tab from the top of the page; the names in `wanted` that got the focus, each checked for a visible ring.
+
+    A control's name is its text, or for an input its label's text."""
+    page.locator("body").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    reached = set()
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        name, outline = page.evaluate(FOCUSED)
+        if name in wanted:
+            assert outline != "none", f"{name} has no visible focus"
+            reached.add(name)
+        if reached == wanted:
+            break
+    return reached
+
+
+FOCUSED = """() => {
+    const element = document.activeElement;
+    const label = element.labels && element.labels.length ? element.labels[0].textContent : element.textContent;
+    return [label.trim(), getComputedStyle(element).outlineStyle];
+}"""
 
 
 def _overflow(page) -> int:
