@@ -104,13 +104,13 @@ def has_thumbnail(item: dict) -> bool:
 @bp.get("/")
 def browse():
     """A folder of a user, company or project space: sub-folders, files and the upload form."""
-    args = {"bucket": "users", "id": g.principal.user_id, **request.args.to_dict()}
-    args.update(recursive="false", limit=str(PAGE_SIZE))
-    listing = FileListSchema().dump(files.list_files(caller(), _load(ListArgsSchema, args)))
-    space = Space(args["bucket"], args["id"], _folder(args.get("path", "")))
-    return render_template(
-        "browse.html", space=space, listing=listing, page=int(args.get("page") or 1), threshold=PRESIGN_THRESHOLD
-    )
+    args = request.args.to_dict()
+    if not {"bucket", "bucket_type"} & args.keys():  # no space named: the caller's own
+        args = {**args, "bucket": "users", "id": g.principal.user_id}
+    query = _load(ListArgsSchema, {**args, "recursive": "false", "limit": str(PAGE_SIZE)})
+    listing = FileListSchema().dump(files.list_files(caller(), query))
+    space = Space(query.folder.bucket, query.folder.bucket_id, _folder(query.folder.path))
+    return render_template("browse.html", space=space, listing=listing, page=query.page, threshold=PRESIGN_THRESHOLD)
 
 
 @bp.get("/file")

@@ -160,3 +160,11 @@ def test_a_lock_held_by_someone_else_shows_its_holder_and_expiry_and_offers_only
     assert 'data-api="/unlock"' in text and 'name="force"' in text
     listing = page_client.get("/ui?bucket=projects&id=p1&path=plans/").get_data(as_text=True)
     assert "Locked by <strong>u2</strong> until" in listing
+
+
+def test_a_space_named_with_the_platforms_field_names_is_that_space(page_client):
+    client = signed_in(page_client, company_id="c1")
+    text = client.get("/ui?bucket_type=companies&bucket_id=c1&logical_path=docs/").get_data(as_text=True)
+    assert "<h1>My company" in text and 'data-bucket="companies" data-id="c1"' in text
+    assert 'data-folder="docs/"' in text
+    assert "<h1>My files" in client.get("/ui?page=1").get_data(as_text=True)
