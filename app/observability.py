@@ -401,7 +401,7 @@ def _register_request_log(app: Flask) -> None:
         principal = g.get("principal")
         fields = {
             "method": request.method,
-            "path": request.path,  # never the query string: it may carry a signature
+            "path": _logged_path(),  # never the query string: it may carry a signature
             "status": response.status_code,
             "user_id": getattr(principal, "user_id", None),
             "request_id": g.get("request_id"),
@@ -415,6 +415,12 @@ def _register_request_log(app: Flask) -> None:
         else:
             _emit(fields, started)
         return response
+
+
+def _logged_path() -> str:
+    """The path, with a share link's token replaced by `<token>`: the token alone downloads the file."""
+    token = (request.view_args or {}).get("token")
+    return request.path.replace(token, "<token>") if isinstance(token, str) and token else request.path
 
 
 def _emit(fields: dict, started: float) -> None:

@@ -275,3 +275,16 @@ def test_share_downloads_spend_the_client_addresss_shares_budget(make_app, auth)
     limited = error(client.get(f"/s/{link['token']}"), 429, "rate_limited")
     assert limited is not None
     assert client.get("/share", headers=auth("u1")).status_code == 200  # the signed-in families are untouched
+
+
+def test_the_token_never_reaches_the_logs(client, auth, report, caplog):
+    link = share(client, auth("u1"), file_id=report["file_id"])["data"]
+    with caplog.at_level("INFO"):
+        served = client.get(f"/s/{link['token']}")
+        assert served.status_code == 200 and served.data == CONTENT
+        served.close()  # a streamed answer is logged once its body is closed
+        assert client.head(f"/s/{link['token']}").status_code == 200
+        gone(client.get(f"/s/{link['token'][:-1]}A"))
+    access = [r for r in caplog.records if r.name == "app.access" and r.path.startswith("/s/")]
+    assert len(access) == 3 and all(r.path == "/s/<token>" for r in access)
+    assert not any(link["token"][:-1] in (r.getMessage() + str(vars(r))) for r in caplog.records)
