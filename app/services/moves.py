@@ -108,9 +108,9 @@ def move_file(caller: Caller, command: MoveCommand) -> dict:
 def _copy_objects(file: File, old_bucket: str, new_bucket: str, bucket_id: str) -> dict[uuid.UUID, str]:
     """Copy every version's object to a fresh key of the target's physical bucket, with no transaction open."""
     versions = db.session.execute(
-        sa.select(FileVersion.id, FileVersion.object_key).where(
-            FileVersion.file_id == file.id, FileVersion.status != VersionStatus.corrupted
-        )
+        sa.select(FileVersion.id, FileVersion.object_key)
+        .where(FileVersion.file_id == file.id, FileVersion.status != VersionStatus.corrupted)
+        .order_by(FileVersion.version_number.desc())
     ).all()
     db.session.rollback()  # end the checks' transaction before the store moves bytes
     copies: dict[uuid.UUID, str] = {}

@@ -18,6 +18,7 @@ from tests.support.files_api import (
     metadata,
     object_exists,
     proxy_upload,
+    remove_object,
     upload,
 )
 from tests.support.races import ENGINE_OPTIONS, ServedApp, fire_together
@@ -29,6 +30,13 @@ TEAM = {
     ("p1", "u1"): ("member", EVERYTHING),
 }
 A = {"bucket": "users", "id": "u1", "path": "docs/a.txt"}
+
+
+def objects_in(app, bucket_type: str) -> set[str]:
+    from app.services.common import physical_bucket, store
+
+    with app.app_context():
+        return {info.key for info in store().list(physical_bucket(bucket_type))}
 
 
 def move(client, headers, body, expect=200):
@@ -174,7 +182,9 @@ def test_a_rename_keeps_the_id_the_versions_and_the_audit_trail(app, client, aut
     assert (row["logical_path"], row["details"]["from_path"]) == ("archive/2026/renamed.txt", "docs/a.txt")
 
 
-def test_across_buckets_the_objects_move_to_the_targets_bucket(app, client, auth, team):
+def test_across_buckets_the_objects_move_to_the_targets_bucket(make_app, auth, team, backend):
+    app = make_app(backend)
+    client = app.test_client()
     first = upload(client, auth("u1"), content=b"v1")
     second = upload(client, auth("u1"), content=b"v2")
     readme_form = {
@@ -225,3 +235,19 @@ def test_a_move_to_another_bucket_address_moves_its_usage_and_respects_the_targe
         "/usage", query_string={"bucket": "companies", "id": "c1"}, headers=bearer("u1", company_id="c1")
     )
     assert (shown.get_json()["bytes_used"], shown.get_json()["files_used"]) == (70, 1)
+
+
+def test_a_missing_object_stops_a_move_across_buckets_and_leaves_nothing_behind(make_app, auth, team, backend):
+    app = make_app(backend)
+    client = app.test_client()
+    first = upload(client, auth("u1"), content=b"v1")
+    upload(client, auth("u1"), content=b"v2")
+    remove_object(app, first["object_key"])
+    before = objects_in(app, "projects")
+    body = {**source(), **target("projects", "p1", "shared/a.txt")}
+    error(client.post("/move", json=body, headers=auth("u1")), 404, "object_missing")
+    moved = metadata(client, auth("u1"), include_versions=True, **A)
+    assert moved["file"]["id"] == first["file_id"]  # still where it was
+    assert [v["status"] for v in moved["versions"]] == ["draft", "corrupted"]
+    assert objects_in(app, "projects") == before  # the newest version's copy, made first, was removed
+    assert audit_rows(app, "move") == []
