@@ -57,13 +57,13 @@ class PartUrlsSchema(Schema):
     parts = fields.List(fields.Nested(PartUrlSchema))
 
 
-class AbortedSchema(Schema):
+class MultipartAbortedSchema(Schema):
     upload_id = fields.UUID()
     status = fields.String()
 
 
 MultipartSessionCommandSchema = command_schema(MultipartSessionSchema, "MultipartSessionCommand")
-AbortedCommandSchema = command_schema(AbortedSchema, "MultipartAbortCommand")
+AbortedCommandSchema = command_schema(MultipartAbortedSchema, "MultipartAbortCommand")
 NOT_FOUND = "file_not_found: no such upload session of the caller"
 
 
