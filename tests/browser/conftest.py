@@ -17,6 +17,9 @@ from tests.support.production_env import production_env
 from tests.support.tokens import SECRET, make_token
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package (make browser)
+# How long `expect(...)` waits for the page to get there (a bound on waiting, not a time asserted): generous, for a
+# loaded two-core machine running the whole suite.
+WAIT_MS = 20_000
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 
@@ -25,8 +28,9 @@ def browser():
     """One headless Chromium for the session (Debian's binary: Playwright's own browser download cannot work here)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium package")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
         yield chromium
@@ -105,6 +109,7 @@ def signed_in(browser, server):
             }
         ]
     )
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     page.problems = PageProblems(page)
     yield page
