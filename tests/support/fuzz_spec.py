@@ -112,6 +112,16 @@ def links() -> dict[tuple[str, str, str], dict[str, dict]]:
         "ApproveNewest": _link("post", "/versions/{version_id}/approve", parameters={"path.version_id": newest}),
         "RejectNewest": _link("post", "/versions/{version_id}/reject", parameters={"path.version_id": newest}),
     }
+    # A multipart session: its parts' URLs, what it holds, its completion or its end.
+    session = {"path.upload_id": "$response.body#/data/upload_id"}
+    result[("post", "/upload/multipart", "201")] = {
+        "PartUrls": _link(
+            "post", "/upload/multipart/{upload_id}/parts", parameters=session, body={"part_numbers": [1]}, exact=True
+        ),
+        "MultipartStatus": _link("get", "/upload/multipart/{upload_id}", parameters=session),
+        "MultipartComplete": _link("post", "/upload/multipart/{upload_id}/complete", parameters=session),
+        "MultipartAbort": _link("delete", "/upload/multipart/{upload_id}", parameters=session),
+    }
     # After a delete the file must be gone for readers.
     result[("delete", "/delete", "200")] = {
         "GetDeleted": _link("get", "/metadata", parameters={"query.file_id": FILE_ID}),
