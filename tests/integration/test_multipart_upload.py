@@ -389,3 +389,17 @@ def test_a_session_joined_in_the_store_but_never_recorded_is_completed_by_the_wo
     assert status["status"] == "confirmed" and status["version_id"]
     file = metadata(client, headers, **ADDRESS, path="crash/a.bin")["file"]
     assert file["checksum_sha256"] == file_sha256("crash", SMALL, 5 * MIB)
+
+
+def test_part_url_expiry_is_bounded_and_never_outlives_the_session(multipart_app, auth):
+    app, headers = multipart_app, auth("u1")
+    client = app.test_client()
+    app.config["MULTIPART_SESSION_TTL"] = 600
+    session = start(client, headers, "ttl/a.bin", SMALL)["data"]
+    url = f"/upload/multipart/{session['upload_id']}/parts"
+    for bad in (1, 10**9):
+        response = client.post(url, json={"part_numbers": [1], "expires_in": bad}, headers=headers)
+        error(response, 400, "invalid_expiry")
+    answer = client.post(url, json={"part_numbers": [1], "expires_in": 3600}, headers=headers).get_json()
+    assert answer["expires_in"] <= 600
+    assert datetime.fromisoformat(answer["expires_at"]) <= datetime.fromisoformat(session["expires_at"])
