@@ -244,3 +244,64 @@ def test_a_move_to_another_bucket_moves_its_usage_and_needs_room_there(make_app)
     mine, theirs = usage(client, me), usage(client, me, "companies", "c1")
     assert (mine["bytes_used"], mine["files_used"]) == (0, 0) == counted(app)
     assert (theirs["bytes_used"], theirs["files_used"]) == (15, 1) == counted(app, "companies", "c1")
+
+
+def test_the_migration_counts_what_is_already_stored(tmp_path):
+    """0008_quotas_trash on a database that already holds files (trash included) and versions fills bucket_usage."""
+    from flask_migrate import downgrade, upgrade
+
+    from app import create_app
+    from tests.support import postgres
+
+    url, drop = postgres.create_database(postgres.server_url())
+    try:
+        app = create_app(
+            "testing", SQLALCHEMY_DATABASE_URI=url, STORAGE_BACKEND="local", LOCAL_STORAGE_PATH=str(tmp_path)
+        )
+        with app.app_context():
+            from app.extensions import db
+
+            upgrade(revision="0005_file_expiry")
+            rows = [
+                ("users", "u1", "a.txt", False, [10, 5]),
+                ("users", "u1", "b.txt", True, [7]),  # in the trash: still counted
+                ("projects", "p1", "c.txt", False, [3]),
+            ]
+            for number, (bucket, bucket_id, path, deleted, sizes) in enumerate(rows):
+                file_id = uuid.uuid4()
+                db.session.execute(
+                    sa.text(
+                        "INSERT INTO files (id, bucket_type, bucket_id, logical_path, filename, owner_id, status, tags,"
+                        " latest_version_number, is_deleted, created_at, updated_at) VALUES (:id, :b, :bid, :p, :p,"
+                        " 'u1', 'draft', '{}', :n, :d, now(), now())"
+                    ),
+                    {"id": file_id, "b": bucket, "bid": bucket_id, "p": path, "n": len(sizes), "d": deleted},
+                )
+                for version, size in enumerate(sizes, 1):
+                    db.session.execute(
+                        sa.text(
+                            "INSERT INTO file_versions (id, file_id, version_number, object_key, size, mime_type,"
+                            " category, checksum_sha256, status, created_by, created_at) VALUES (:id, :f, :v, :k, :s,"
+                            " 'text/plain', 'document', :c, 'draft', 'u1', now())"
+                        ),
+                        {
+                            "id": uuid.uuid4(),
+                            "f": file_id,
+                            "v": version,
+                            "k": f"k{number}-{version}",
+                            "s": size,
+                            "c": "0" * 64,
+                        },
+                    )
+            db.session.commit()
+            upgrade(revision="0008_quotas_trash")
+            usage_rows = db.session.execute(
+                sa.text("SELECT bucket_type, bucket_id, bytes_used, files_used FROM bucket_usage ORDER BY 1, 2")
+            ).all()
+            assert [tuple(row) for row in usage_rows] == [("projects", "p1", 3, 1), ("users", "u1", 22, 2)]
+            db.session.commit()  # the read ends before the downgrade drops the table
+            downgrade(revision="0005_file_expiry")  # and back
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()
