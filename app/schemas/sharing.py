@@ -14,6 +14,7 @@ from app.schemas.requests import (
     MAX_LIMIT,
     MAX_OFFSET,
     FileRefFieldsSchema,
+    NamedFile,
     VersionArgsSchema,
     _int,
     _Loads,
@@ -67,8 +68,7 @@ class SharesArgsSchema(FileRefFieldsSchema):
 
     @post_load
     def make(self, data, **_):
-        named = any(data.get(name) not in (None, "") for name in ("file_id", *address_fields()))
-        return SharesQuery(_ref(data) if named else None, data["limit"], data["offset"])
+        return SharesQuery(NamedFile(data).ref(), data["limit"], data["offset"])
 
 
 # ------------------------------------------------------------------------------------------------------------ moves

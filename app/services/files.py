@@ -229,6 +229,17 @@ def update_metadata(caller: Caller, ref: FileRef, updated: dict) -> dict:
     return {"file_id": file.id, "updated_fields": updated}
 
 
+def archive(caller: Caller, file: File) -> None:
+    """Delete the file logically (it goes to the trash, restorable); its locks end with it. Does not commit."""
+    file.is_deleted, file.status = True, FileStatus.archived
+    file.deleted_at, file.deleted_by, file.updated_at = now(), caller.user_id, now()
+    db.session.execute(  # the caller's own lease ends with the file
+        sa.update(FileLock)
+        .where(FileLock.file_id == file.id, FileLock.released_at.is_(None))
+        .values(released_at=now(), released_by=caller.user_id, release_reason="file deleted")
+    )
+
+
 def delete_file(caller: Caller, command: DeleteCommand) -> dict:
     """Archive the file (logical), or remove its metadata and, after the commit, every version's object (physical).
 
@@ -241,13 +252,7 @@ def delete_file(caller: Caller, command: DeleteCommand) -> dict:
     file_id = file.id
     audit.record(caller, "delete", file=file, physical=physical, was_deleted=file.is_deleted or None)
     if not physical:
-        file.is_deleted, file.status = True, FileStatus.archived
-        file.deleted_at, file.deleted_by, file.updated_at = now(), caller.user_id, now()
-        db.session.execute(  # the caller's own lease ends with the file
-            sa.update(FileLock)
-            .where(FileLock.file_id == file_id, FileLock.released_at.is_(None))
-            .values(released_at=now(), released_by=caller.user_id, release_reason="file deleted")
-        )
+        archive(caller, file)
         db.session.commit()
         return {"file_id": file_id, "logical_delete": True, "physical_delete": False}
     queued = purge(file, "file deleted")

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.errors import FileExists, FileNotFound, InvalidState, ObjectMissing, ValidationError, VersionConflict
 from app.extensions import db
-from app.models import File, FileLock, FileStatus, FileVersion, VersionStatus
+from app.models import File, FileVersion, VersionStatus
 from app.schemas.address import Address, FileRef
 from app.schemas.sharing import MoveCommand
 from app.services import audit, quotas
@@ -35,6 +35,7 @@ from app.services.common import (
     target_of,
 )
 from app.services.context import Caller
+from app.services.files import archive
 from app.services.versions import discard_object, mark_corrupted
 from app.storage.base import ObjectNotFound
 
@@ -189,13 +190,7 @@ def _move(caller: Caller, command: MoveCommand, file_id: uuid.UUID, latest: int,
 
 
 def _archive(caller: Caller, occupant: File, moving: uuid.UUID) -> None:
-    """The file a move overwrites is archived (logically deleted, restorable), as DELETE /delete would."""
-    occupant.is_deleted, occupant.status = True, FileStatus.archived
-    occupant.deleted_at, occupant.deleted_by, occupant.updated_at = now(), caller.user_id, now()
-    db.session.execute(
-        sa.update(FileLock)
-        .where(FileLock.file_id == occupant.id, FileLock.released_at.is_(None))
-        .values(released_at=now(), released_by=caller.user_id, release_reason="file deleted")
-    )
+    """The file a move overwrites goes to the trash (restorable), as DELETE /delete would put it there."""
+    archive(caller, occupant)
     audit.record(caller, "delete", file=occupant, physical=False, via="move", moved_file_id=str(moving))
     db.session.flush()
