@@ -37,6 +37,7 @@ def server(make_app, database_url, seaweed, fake_projects, store_proxy, tmp_path
         WEB_CONCURRENCY="1",
         GUNICORN_THREADS="4",
         LOG_LEVEL="WARNING",
+        MULTIPART_PART_SIZE=str(5 * 1024 * 1024),  # S3's smallest part: a few parts make a small test file
         PYTHONPATH=str(ROOT),
     )
     env["MINIO_PUBLIC_ENDPOINT"] = f"http://{store_proxy.endpoint}"

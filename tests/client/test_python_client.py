@@ -12,7 +12,7 @@ import httpx
 import pytest
 from storage_client.api.files import get_list, get_metadata
 from storage_client.models import Error, File, FileList
-from storage_client_ext import Address, StorageClient, StorageServiceError
+from storage_client_ext import Address, MultipartIncomplete, StorageClient, StorageServiceError
 
 from tests.support.tokens import make_token
 
@@ -113,3 +113,67 @@ def test_a_download_whose_bytes_differ_from_the_versions_checksum_is_refused(cli
     store.put_object("users", uploaded.object_key, io.BytesIO(b"the fake bytes"), 14)  # same size, other bytes
     with pytest.raises(ValueError, match="hash to"):
         client.download(io.BytesIO(), address=address)
+
+
+PART = 5 * 1024 * 1024  # MULTIPART_PART_SIZE of the server fixture
+
+
+def part_puts(store_proxy) -> list[int]:
+    """The part numbers PUT to the store through the recording proxy, in the order they arrived."""
+    numbers = []
+    for method, _, query, headers in store_proxy.requests:
+        fields = dict(pair.split("=", 1) for pair in query.split("&") if "=" in pair)
+        if method == "PUT" and "partNumber" in fields:
+            assert "authorization" not in {k.lower() for k in headers}  # never the service's token
+            numbers.append(int(fields["partNumber"]))
+    return numbers
+
+
+def test_a_resumable_upload_sends_its_parts_in_parallel(client, store_proxy, tmp_path):
+    content = pattern(3 * PART + 12345)
+    source = tmp_path / "parts.bin"
+    source.write_bytes(content)
+    address = Address("users", "u1", "big/parts.bin")
+    result = client.upload_multipart(address, source, content_type="application/octet-stream", workers=4)
+    assert result.size == len(content) and result.checksum_sha256 == hashlib.sha256(content).hexdigest()
+    assert sorted(part_puts(store_proxy)) == [1, 2, 3, 4]
+    sink = io.BytesIO()
+    client.download(sink, address=address)
+    assert hashlib.sha256(sink.getvalue()).hexdigest() == result.checksum_sha256
+
+
+def test_an_interrupted_resumable_upload_resumes_with_the_missing_parts_only(client, server, store_proxy, tmp_path):
+    content = pattern(3 * PART + 777)
+    source = tmp_path / "resume.bin"
+    source.write_bytes(content)
+    address = Address("users", "u1", "big/resume.bin")
+    http = client.api.get_httpx_client()
+    # A client that crashed: it started the session and stored parts 3 and 1 (out of order), then died.
+    body = {**address.fields(), "size": len(content), "checksum_sha256": hashlib.sha256(content).hexdigest()}
+    session = http.post("/upload/multipart", json=body).json()["data"]
+    urls = http.post(f"/upload/multipart/{session['upload_id']}/parts", json={"part_numbers": [3, 1]}).json()["parts"]
+    for part in urls:
+        start = (part["part_number"] - 1) * PART
+        assert httpx.put(part["url"], content=content[start : start + PART], headers=part["headers"]).status_code == 200
+    store_proxy.clear()
+    result = client.upload_multipart(address, source, upload_id=str(session["upload_id"]))
+    assert sorted(part_puts(store_proxy)) == [2, 4]
+    assert result.checksum_sha256 == hashlib.sha256(content).hexdigest() and result.size == len(content)
+    sink = io.BytesIO()
+    client.download(sink, address=address)
+    assert sink.getvalue() == content
+
+
+def test_a_resumable_upload_that_cannot_go_on_names_its_upload_id(client, tmp_path):
+    source = tmp_path / "gone.bin"
+    source.write_bytes(pattern(PART + 1))
+    address = Address("users", "u1", "big/gone.bin")
+    http = client.api.get_httpx_client()
+    body = {**address.fields(), "size": PART + 1}
+    upload_id = http.post("/upload/multipart", json=body).json()["data"]["upload_id"]
+    assert http.delete(f"/upload/multipart/{upload_id}").status_code == 200  # aborted meanwhile
+    with pytest.raises(MultipartIncomplete) as incomplete:
+        client.upload_multipart(address, source, upload_id=upload_id)
+    assert incomplete.value.upload_id == upload_id
+    assert isinstance(incomplete.value.__cause__, StorageServiceError)
+    assert incomplete.value.__cause__.code == "invalid_state"

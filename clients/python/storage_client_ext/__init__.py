@@ -1,5 +1,12 @@
-"""Hand-written layer over the generated `storage_client`: streamed uploads and downloads, the presigned flow."""
+"""Hand-written layer over the generated `storage_client`: streamed uploads and downloads, the presigned and the
+resumable multipart flows."""
 
-from storage_client_ext.streaming import Address, Downloaded, StorageClient, StorageServiceError
+from storage_client_ext.streaming import (
+    Address,
+    Downloaded,
+    MultipartIncomplete,
+    StorageClient,
+    StorageServiceError,
+)
 
-__all__ = ["Address", "Downloaded", "StorageClient", "StorageServiceError"]
+__all__ = ["Address", "Downloaded", "MultipartIncomplete", "StorageClient", "StorageServiceError"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -21,6 +22,15 @@ from storage_client.api.uploads import post_upload_confirm, post_upload_presign
 from storage_client.models import ConfirmUpload, PresignUpload, UploadResult
 
 CHUNK = 1024 * 1024  # bytes read from a file or a response at a time
+PART_URLS_PER_REQUEST = 1000  # part URLs one request asks for (the service's limit)
+
+
+class MultipartIncomplete(Exception):
+    """Sending the parts of a resumable upload failed: resume with `upload_multipart(..., upload_id=...)`."""
+
+    def __init__(self, upload_id: str) -> None:
+        super().__init__(f"multipart upload {upload_id} is incomplete; resume it with this upload_id")
+        self.upload_id = upload_id
 
 
 class StorageServiceError(Exception):
@@ -136,6 +146,77 @@ class StorageClient:
         confirmed = post_upload_confirm.sync_detailed(client=self.api, body=ConfirmUpload(upload_id=target.upload_id))
         return _parsed(confirmed, 201).data
 
+    # ------------------------------------------------------------------------------------ resumable multipart
+
+    def upload_multipart(
+        self,
+        address: Address,
+        source: str | os.PathLike,
+        *,
+        upload_id: str | None = None,
+        content_type: str | None = None,
+        workers: int = 4,
+    ) -> UploadResult:
+        """A resumable upload of a file at a path: parts go straight to the object store through presigned part
+        URLs, `workers` at a time (each streamed, so memory stays at a few chunks per worker), then
+        /upload/multipart/{id}/complete checks them and records the version.
+
+        New uploads declare the file's size and SHA-256 (one read of the file first). Give the `upload_id` of an
+        interrupted upload to resume it: only the parts the store does not hold yet are sent. A failure while parts
+        are sent raises MultipartIncomplete, which carries the `upload_id` to resume with.
+        """
+        path = Path(source)
+        if upload_id is None:
+            session = self._start_multipart(address, path, content_type)
+            stored: set[int] = set()
+        else:
+            session = self._json(self.api.get_httpx_client().get(f"/upload/multipart/{upload_id}"), 200)
+            parts = session["parts"]
+            stored = {p["part_number"] for p in parts if p["size"] == _part_length(session, p["part_number"])}
+        upload_id = str(session["upload_id"])
+        missing = [n for n in range(1, session["part_count"] + 1) if n not in stored]
+        try:
+            for start in range(0, len(missing), PART_URLS_PER_REQUEST):
+                batch = missing[start : start + PART_URLS_PER_REQUEST]
+                answer = self.api.get_httpx_client().post(
+                    f"/upload/multipart/{upload_id}/parts", json={"part_numbers": batch}
+                )
+                urls = self._json(answer, 200)["parts"]
+                with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="part") as pool:
+                    for _ in pool.map(lambda part: self._put_part(path, session, part), urls):
+                        pass
+        except (httpx.HTTPError, StorageServiceError, OSError) as exc:
+            raise MultipartIncomplete(upload_id) from exc
+        completed = self.api.get_httpx_client().post(f"/upload/multipart/{upload_id}/complete")
+        return UploadResult.from_dict(_data(completed, 201))
+
+    def _start_multipart(self, address: Address, path: Path, content_type: str | None) -> dict:
+        digest, size = hashlib.sha256(), 0
+        with path.open("rb") as stream:
+            for chunk in _chunks(stream):
+                digest.update(chunk)
+                size += len(chunk)
+        body = {**address.fields(), "size": size, "checksum_sha256": digest.hexdigest()}
+        if content_type:
+            body["content_type"] = content_type
+        return _data(self.api.get_httpx_client().post("/upload/multipart", json=body), 201)
+
+    def _put_part(self, path: Path, session: dict, part: dict) -> None:
+        """PUT one part's byte range, streamed, to its presigned URL (no credentials of the service)."""
+        number = part["part_number"]
+        length = _part_length(session, number)
+        with path.open("rb") as stream, httpx.Client(timeout=self._timeout) as plain:
+            stream.seek((number - 1) * session["part_size"])
+            headers = {**(part.get("headers") or {}), "Content-Length": str(length)}
+            answer = plain.put(part["url"], content=_chunks(stream, length), headers=headers)
+        if answer.status_code not in (200, 201, 204):
+            raise StorageServiceError(answer.status_code, "store_refused", answer.text[:500])
+
+    def _json(self, response: httpx.Response, status: int) -> dict:
+        if response.status_code != status:
+            raise StorageServiceError.of(response)
+        return response.json()
+
     # ------------------------------------------------------------------------------------------------- downloads
 
     def download(
@@ -190,9 +271,21 @@ class _opened:
             self.file.close()
 
 
-def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
-    while chunk := stream.read(CHUNK):
+def _chunks(stream: IO[bytes], limit: int | None = None) -> Iterator[bytes]:
+    """The stream's bytes from where it is, CHUNK at a time; at most `limit` bytes when given."""
+    left = limit
+    while left is None or left > 0:
+        chunk = stream.read(CHUNK if left is None else min(CHUNK, left))
+        if not chunk:
+            return
+        if left is not None:
+            left -= len(chunk)
         yield chunk
+
+
+def _part_length(session: dict, number: int) -> int:
+    """Bytes of part `number`: part_size, except the last part, which holds the rest."""
+    return min(session["part_size"], session["size"] - (number - 1) * session["part_size"])
 
 
 def _data(response: httpx.Response, status: int) -> dict:
