@@ -6,6 +6,7 @@ onto a taken address, a file locked by someone else, a version pending validatio
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from tests.support.files_api import (
@@ -21,7 +22,9 @@ from tests.support.files_api import (
     remove_object,
     upload,
 )
+from tests.support.postgres import open_transactions
 from tests.support.races import ENGINE_OPTIONS, ServedApp, fire_together
+from tests.support.recording_proxy import RecordingProxy
 from tests.support.tokens import bearer
 
 TEAM = {
@@ -251,3 +254,37 @@ def test_a_missing_object_stops_a_move_across_buckets_and_leaves_nothing_behind(
     assert [v["status"] for v in moved["versions"]] == ["draft", "corrupted"]
     assert objects_in(app, "projects") == before  # the newest version's copy, made first, was removed
     assert audit_rows(app, "move") == []
+
+
+@pytest.fixture
+def watched_s3(seaweed):
+    """The S3 server behind a recording proxy: a test sees (and can act on) each request the service makes."""
+    proxy = RecordingProxy(seaweed.endpoint).start()
+    yield proxy
+    proxy.stop()
+
+
+def test_a_version_arriving_while_objects_are_copied_stops_the_move(make_app, watched_s3, database_url, team):
+    app = make_app("minio", MINIO_ENDPOINT=watched_s3.endpoint)
+    client, other = app.test_client(), app.test_client()
+    data = upload(client, bearer("u1"), content=b"v1")
+    projects = app.config["BUCKET_PROJECTS"]
+    before = objects_in(app, "projects")
+    seen = []
+
+    def meanwhile(method: str, path: str) -> None:
+        if method == "PUT" and path.startswith(f"/{projects}/p1/") and not seen:  # the move copies an object
+            seen.append(open_transactions(database_url))
+            upload(other, bearer("u1"), content=b"v2, uploaded during the move")
+
+    watched_s3.on_request = meanwhile
+    try:
+        refused = client.post("/move", json={**source(), **target("projects", "p1", "a.txt")}, headers=bearer("u1"))
+    finally:
+        watched_s3.on_request = None
+    error(refused, 409, "version_conflict")
+    assert seen == [0]  # no transaction was open while the object was copied
+    moved = metadata(client, bearer("u1"), include_versions=True, **A)
+    assert moved["file"]["id"] == data["file_id"] and len(moved["versions"]) == 2
+    assert objects_in(app, "projects") == before  # the copy was removed
+    assert download(client, bearer("u1"), **A) == b"v2, uploaded during the move"

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from app.clock import ManualClock
 from app.models import AuditLog, File, FileVersion, IntentStatus, UploadIntent
 from tests.support.files_api import add_lock, object_exists
+from tests.support.postgres import open_transactions
 from tests.support.presigned import confirm, presign, send_put
 from tests.support.recording_proxy import RecordingProxy
 from tests.support.tokens import bearer
@@ -301,21 +302,6 @@ def watched_s3(seaweed):
     proxy = RecordingProxy(seaweed.endpoint).start()
     yield proxy
     proxy.stop()
-
-
-def open_transactions(database_url: str) -> int:
-    """Sessions of the test database that sit inside a transaction (PostgreSQL's `idle in transaction`)."""
-    engine = sa.create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            return connection.scalar(
-                sa.text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
-                )
-            )
-    finally:
-        engine.dispose()
 
 
 def test_no_transaction_is_open_while_an_upload_is_copied_and_hashed(make_app, database_url, watched_s3, uid):

@@ -84,3 +84,18 @@ def create_database(server: str) -> tuple[str, callable]:
         admin.dispose()
 
     return url, drop
+
+
+def open_transactions(database_url: str) -> int:
+    """Sessions of the test database that sit inside a transaction (PostgreSQL's `idle in transaction`)."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(
+                sa.text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
+                )
+            )
+    finally:
+        engine.dispose()
