@@ -13,6 +13,8 @@ import pytest
 from PIL import Image
 
 from tests.support.files_api import EVERYTHING, error, object_exists, proxy_upload, upload
+from tests.support.postgres import open_transactions
+from tests.support.recording_proxy import RecordingProxy
 
 TEAM = {("p1", "o1"): ("owner", EVERYTHING), ("p1", "v1"): ("viewer", {"read"})}
 PHOTO = {"bucket": "users", "id": "u1", "path": "photos/p.jpg"}
@@ -228,3 +230,25 @@ def test_uncommon_pixel_modes_get_a_thumbnail_too(client, auth, image):
     upload(client, auth("u1"), path="photos/mode.png", content=out.getvalue())
     thumb = decoded(thumbnail(client, auth("u1"), size=64, path="photos/mode.png"))
     assert max(thumb.size) == 64
+
+
+def test_no_transaction_is_open_while_a_thumbnail_is_made(make_app, seaweed, database_url, auth):
+    proxy = RecordingProxy(seaweed.endpoint).start()
+    try:
+        app = make_app("minio", MINIO_ENDPOINT=proxy.endpoint)
+        client = app.test_client()
+        data = upload(client, auth("u1"), path=PHOTO["path"], content=image_bytes("JPEG"))
+        bucket = app.config["BUCKET_USERS"]
+        seen = []
+
+        def look(method: str, path: str) -> None:
+            if path.startswith(f"/{bucket}/{data['object_key']}"):  # the source read, the thumbnail's stat and write
+                seen.append((method, open_transactions(database_url)))
+
+        proxy.on_request = look
+        thumbnail(client, auth("u1"), size=64)
+        proxy.on_request = None
+    finally:
+        proxy.stop()
+    assert {method for method, _ in seen} >= {"GET", "PUT"}
+    assert [count for _, count in seen] == [0] * len(seen)
