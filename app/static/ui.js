@@ -5,6 +5,7 @@
 
 (function () {
   var FLASH_KEY = "storage-ui-flash";
+  var SHARE_KEY = "storage-ui-share"; // a new share link's URL, shown once after the page reloads
 
   function status(message, isError) {
     var region = document.getElementById("status");
@@ -262,6 +263,7 @@
           function (answer) {
             var done = (submitter && submitter.dataset.done) || form.dataset.done || (answer && answer.message);
             sessionStorage.setItem(FLASH_KEY, done || "Done.");
+            if (form.dataset.keep === "url" && answer && answer.data) sessionStorage.setItem(SHARE_KEY, answer.data.url);
             window.location.assign(nextPage(form, answer));
           },
           function (error) {
@@ -295,8 +297,30 @@
     }
   }
 
+  function showNewShare() {
+    var url = sessionStorage.getItem(SHARE_KEY);
+    var box = document.getElementById("new-share");
+    sessionStorage.removeItem(SHARE_KEY);
+    if (!url || !box) return;
+    var input = document.getElementById("new-share-url");
+    input.value = url;
+    box.hidden = false;
+    input.focus();
+    input.select();
+    document.getElementById("copy-share").addEventListener("click", function () {
+      input.select();
+      // The Clipboard API needs a secure context (https or localhost); elsewhere the selected text is copied.
+      var copied = navigator.clipboard ? navigator.clipboard.writeText(url) : Promise.resolve(document.execCommand("copy"));
+      copied.then(
+        function () { status("Link copied.", false); },
+        function () { status("Copy the selected link with Ctrl+C.", true); }
+      );
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     showFlash();
+    showNewShare();
     localTimes();
     setUpThumbnails(document);
     setUpUploads();

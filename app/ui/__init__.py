@@ -21,10 +21,12 @@ from app.api.rate_limits import authenticate_and_limit
 
 # The API's own CSRF rule (contract §9) for the page's two form posts: one rule, not a second copy of it.
 from app.api.security import _check_csrf, caller
+from app.api.sharing import ShareListSchema
 from app.auth.tokens import mint_development_token
 from app.errors import AppError, ValidationError
 from app.schemas.requests import ListArgsSchema, MetadataArgsSchema
-from app.services import files
+from app.schemas.sharing import SharesArgsSchema
+from app.services import files, sharing
 
 bp = Blueprint("ui", __name__, url_prefix="/ui", static_folder="../static", static_url_path="/static")
 
@@ -123,7 +125,14 @@ def file_page():
     space = Space(item["bucket_type"], item["bucket_id"], _folder(folder))
     workspace = _workspace_path(item)
     return render_template(
-        "file.html", space=space, meta=meta, item=item, workspace=workspace, copy=_working_copy(workspace)
+        "file.html",
+        space=space,
+        meta=meta,
+        item=item,
+        workspace=workspace,
+        copy=_working_copy(workspace),
+        shares=_share_links(item["id"]),
+        share_expiries=_share_expiries(),
     )
 
 
@@ -249,6 +258,24 @@ def _working_copy(path: str) -> dict | None:
         return MetadataSchema().dump(files.get_metadata(caller(), query))["file"]
     except AppError:  # none there (or the path is too long to be one): the page says so
         return None
+
+
+def _share_links(file_id: str) -> list[dict] | None:
+    """The file's share links (newest first), or None when the caller may not share it (GET /share needs write)."""
+    try:
+        query = _load(SharesArgsSchema, {"file_id": file_id, "limit": str(PAGE_SIZE)})
+        return ShareListSchema().dump(sharing.list_shares(caller(), query))["shares"]
+    except AppError:
+        return None
+
+
+def _share_expiries() -> list[tuple[int, str]]:
+    """The link lifetimes offered: those within SHARE_MIN_EXPIRY..SHARE_MAX_EXPIRY, the default among them."""
+    config = current_app.config
+    offered = {3600: "1 hour", 86400: "1 day", 7 * 86400: "7 days", 30 * 86400: "30 days"}
+    offered.setdefault(config["SHARE_DEFAULT_EXPIRY"], f"{config['SHARE_DEFAULT_EXPIRY']} seconds")
+    low, high = config["SHARE_MIN_EXPIRY"], config["SHARE_MAX_EXPIRY"]
+    return sorted((seconds, label) for seconds, label in offered.items() if low <= seconds <= high)
 
 
 def _dev_sign_in_enabled() -> bool:

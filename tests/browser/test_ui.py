@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from app.ui import PRESIGN_THRESHOLD
@@ -212,6 +213,44 @@ def test_an_upload_can_be_cancelled(signed_in, server, tmp_path):
     )
     page.reload()
     expect(page.get_by_role("link", name="slow.bin")).to_have_count(0)
+
+
+def test_a_share_link_serves_without_signing_in_until_used_up_or_revoked(signed_in, server, screenshot, tmp_path):
+    page = signed_in
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    page.goto(f"{server.url}/ui")
+    content = write_file(tmp_path, "brochure.pdf", 5000)
+    upload(page, [content])
+    page.get_by_role("link", name="brochure.pdf").click()
+
+    page.fill("#share-limit", "1")
+    page.get_by_role("button", name="Create link").click()
+    expect(page.locator("#status")).to_have_text("Share link created.")
+    link = page.get_by_label("New link: copy it now, it is shown only once")
+    expect(link).to_be_focused()
+    url = link.input_value()
+    assert url.startswith(f"{server.url}/s/")
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.locator("#status")).to_have_text("Link copied.")
+    screenshot(page, "14-share-link")
+    assert page.evaluate("navigator.clipboard.readText()") == url
+
+    visitor = requests.get(url, timeout=30)  # no cookie, no token: a visitor
+    assert visitor.status_code == 200 and visitor.content == content.read_bytes()
+    assert requests.get(url, timeout=30).status_code == 404  # its one download is spent
+    page.reload()
+    expect(page.locator("#new-share")).to_be_hidden()  # shown once
+    expect(page.locator("#share-1")).to_contain_text("used up")
+    expect(page.locator("#share-1")).to_contain_text("1 of 1")
+
+    page.get_by_role("button", name="Create link").click()
+    expect(page.locator("#status")).to_have_text("Share link created.")
+    second = link.input_value()
+    page.locator("#share-1").get_by_role("button", name=re.compile("^Revoke link 1")).click()
+    expect(page.locator("#status")).to_have_text("Link revoked.")
+    expect(page.locator("#share-1")).to_contain_text("revoked")
+    assert requests.get(second, timeout=30).status_code == 404
+    assert page.problems.errors == []
 
 
 def test_company_and_project_spaces_are_folders_too(signed_in, server, screenshot, tmp_path):

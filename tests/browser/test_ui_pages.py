@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.support.files_api import EVERYTHING, use_rules
 from tests.support.tokens import make_token
 
 pytestmark = pytest.mark.integration
@@ -168,3 +169,18 @@ def test_a_space_named_with_the_platforms_field_names_is_that_space(page_client)
     assert "<h1>My company" in text and 'data-bucket="companies" data-id="c1"' in text
     assert 'data-folder="docs/"' in text
     assert "<h1>My files" in client.get("/ui?page=1").get_data(as_text=True)
+
+
+def test_the_share_section_is_only_for_those_who_may_share(page_client, fake_projects):
+    address = {"bucket": "projects", "id": "p1", "path": "plans/site.txt"}
+    owner = {"Authorization": f"Bearer {make_token('u2')}"}
+    uploaded = page_client.post(
+        "/upload/proxy", data={**address, "file": (io.BytesIO(b"x"), "site.txt")}, headers=owner
+    )
+    assert uploaded.status_code == 201, uploaded.get_json()
+    use_rules(fake_projects, {("p1", "u1"): ("viewer", {"read"}), ("p1", "u2"): ("owner", EVERYTHING)})
+    url = "/ui/file?bucket=projects&id=p1&path=plans/site.txt"
+    reader = signed_in(page_client).get(url)
+    assert reader.status_code == 200 and 'id="share"' not in reader.get_data(as_text=True)
+    writer = signed_in(page_client, "u2").get(url)
+    assert writer.status_code == 200 and 'id="share"' in writer.get_data(as_text=True)
