@@ -7,7 +7,9 @@ from __future__ import annotations
 import hashlib
 import io
 import random
+import uuid
 import zipfile
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -52,6 +54,13 @@ def test_every_file_under_the_folder_with_nested_names_and_nothing_else(zip_app,
     upload(client, u1, path="other/x.txt", content=b"elsewhere")
     deleted = upload(client, u1, path="docs/deleted.txt", content=b"gone")
     assert client.delete("/delete", json={"file_id": deleted["file_id"]}, headers=u1).status_code == 200
+    expired = upload(client, u1, path="docs/expired.txt", content=b"past its expiry")
+    with zip_app.app_context():
+        from app.extensions import db
+        from app.models import File
+
+        db.session.get(File, uuid.UUID(expired["file_id"])).expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        db.session.commit()
     u2 = auth("u2")
     upload(client, u2, bucket_id="u2", path="docs/theirs.txt", content=b"another user's file at the same path")
 
