@@ -59,6 +59,11 @@ def _internal_principal(expected: str | None, token: str | None) -> Principal | 
     return Principal(user_id=user_id, company_id=request.headers.get("X-Company-ID") or None, token=token)
 
 
+def check_csrf() -> None:
+    """The CSRF rule alone, for cookie-authenticated form posts outside the API blueprints (the web page's sign-in)."""
+    _check_csrf(current_app.config["CORS_ORIGINS"])
+
+
 def _check_csrf(trusted_origins: list[str]) -> None:
     """Go's net/http CrossOriginProtection: Fetch Metadata when the browser sends it, else Origin against Host.
 

@@ -18,9 +18,7 @@ from app.api.errors import handle_app_error, handle_unexpected
 from app.api.files import FileListSchema, MetadataSchema
 from app.api.limits import check_query_string
 from app.api.rate_limits import authenticate_and_limit
-
-# The API's own CSRF rule (contract §9) for the page's two form posts: one rule, not a second copy of it.
-from app.api.security import _check_csrf, caller
+from app.api.security import caller, check_csrf
 from app.api.sharing import ShareListSchema
 from app.auth.tokens import mint_development_token
 from app.errors import AppError, ValidationError
@@ -81,7 +79,7 @@ def page_error(error: AppError):
     handle_app_error(error)
     if error.code in ("unauthorized", "missing_jwt_token"):
         return render_template("sign_in.html", error="Your session has ended or is not valid: sign in again."), 401
-    return render_template("error.html", error=error.to_dict()), error.status
+    return render_template("error.html", error=error.to_dict()), error.status, error.headers  # e.g. Retry-After
 
 
 @bp.errorhandler(HTTPException)
@@ -152,7 +150,7 @@ def dev_sign_in():
     """Development sign-in: sets the same cookie the platform sets, with a token this service signs."""
     if not g.dev_sign_in:
         return render_template("sign_in.html", error="Sign in through the platform."), 404
-    _check_csrf(current_app.config["CORS_ORIGINS"])
+    check_csrf()  # the API's rule (contract §9): one rule, not a copy
     form = request.form
     user_id, company_id = form.get("user_id", "").strip(), form.get("company_id", "").strip() or None
     if not user_id or len(user_id) > 64 or (company_id and len(company_id) > 64):
@@ -173,7 +171,7 @@ def dev_sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    _check_csrf(current_app.config["CORS_ORIGINS"])
+    check_csrf()  # the API's rule (contract §9): one rule, not a copy
     response = make_response(redirect(url_for("ui.sign_in")))
     response.delete_cookie(current_app.config["JWT_COOKIE_NAME"])
     return response

@@ -184,3 +184,11 @@ def test_the_share_section_is_only_for_those_who_may_share(page_client, fake_pro
     assert reader.status_code == 200 and 'id="share"' not in reader.get_data(as_text=True)
     writer = signed_in(page_client, "u2").get(url)
     assert writer.status_code == 200 and 'id="share"' in writer.get_data(as_text=True)
+
+
+def test_pages_spend_the_reads_budget_and_say_when_to_retry(make_app):
+    client = signed_in(make_app("minio", RATE_LIMIT_READS="2/hour", RATELIMIT_STORAGE_URI=None).test_client())
+    assert [client.get("/ui").status_code for _ in range(2)] == [200, 200]
+    refused = client.get("/ui")
+    assert refused.status_code == 429 and refused.mimetype == "text/html"
+    assert int(refused.headers["Retry-After"]) > 0 and "rate_limited" in refused.get_data(as_text=True)
