@@ -74,6 +74,7 @@ NOT_FOUND = "file_not_found: no such upload session of the caller"
 @blp.alt_response(409, description="file_locked")
 @blp.alt_response(413, description="payload_too_large: the declared size is over MAX_UPLOAD_SIZE")
 @blp.alt_response(415, description="unsupported_media_type")
+@blp.alt_response(507, description="quota_exceeded: the bucket's quota (GET /usage) has no room for it")
 def multipart_start(request):
     """Start a resumable upload: an upload id, the part size and the part count."""
     return command("Multipart upload started", multipart_uploads.start_upload(caller(), request)), 201

@@ -82,6 +82,7 @@ def upload_proxy():
 @blp.arguments(PresignUploadSchema)
 @blp.response(200, PresignedUploadSchema)
 @blp.alt_response(400, description="missing_fields, invalid_path, bucket_not_found, invalid_expiry")
+@blp.alt_response(507, description="quota_exceeded: the bucket's quota (GET /usage) has no room for it")
 def upload_presign(body):
     """Get a presigned PUT URL or POST form for a direct upload to the object store."""
     return uploads.presign_upload(caller(), body)

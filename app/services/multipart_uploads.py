@@ -129,7 +129,7 @@ def start_upload(caller: Caller, request: StartMultipart) -> dict:
         raise PayloadTooLarge(f"The file needs more than {MAX_PARTS} parts of at most {MAX_PART_SIZE} bytes.")
     if request.content_type:
         check_type(request.content_type)
-    check_writable(caller, address)
+    check_writable(caller, address, size)  # with the bucket's quota for the declared size
     db.session.commit()  # no transaction open while the store is asked
     bucket, key = physical_bucket(address.bucket), new_object_key(address.bucket_id)
     store_upload_id = store().start_multipart(bucket, key, content_type=request.content_type)

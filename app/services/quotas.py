@@ -51,6 +51,22 @@ def charge(bucket_type: str, bucket_id: str, *, size: int, new_file: bool) -> No
     Does not commit: the caller's transaction records the version and the usage together, or neither.
     """
     row = _row(bucket_type, bucket_id, for_update=True)
+    _require_room(row, size, new_file)
+    row.bytes_used += size
+    row.files_used += 1 if new_file else 0
+    row.updated_at = now()
+
+
+def ensure_room(address: Address, size: int, *, new_file: bool) -> None:
+    """Refuse early (QuotaExceeded), before any byte is sent, what cannot fit now: a declared size, or a new file in
+    a bucket whose file count is reached. Unlocked: the charge in the version's transaction decides."""
+    row = db.session.get(BucketUsage, (address.bucket, address.bucket_id))
+    if row is not None or setting("QUOTA_DEFAULT_BYTES") is not None or setting("QUOTA_DEFAULT_FILES") is not None:
+        empty = BucketUsage(bucket_type=address.bucket, bucket_id=address.bucket_id, bytes_used=0, files_used=0)
+        _require_room(row or empty, size, new_file)
+
+
+def _require_room(row: BucketUsage, size: int, new_file: bool) -> None:
     max_bytes, max_files = _limits(row)
     if max_bytes is not None and row.bytes_used + size > max_bytes:
         raise QuotaExceeded(
@@ -64,9 +80,6 @@ def charge(bucket_type: str, bucket_id: str, *, size: int, new_file: bool) -> No
             files_used=row.files_used,
             max_files=max_files,
         )
-    row.bytes_used += size
-    row.files_used += 1 if new_file else 0
-    row.updated_at = now()
 
 
 def release(bucket_type: str, bucket_id: str, *, size: int, files: int) -> None:

@@ -18,7 +18,7 @@ from app.models import File, FileVersion, UploadIntent
 from app.multipart import StreamingForm
 from app.schemas.address import Address, FileRef, parse_address
 from app.schemas.requests import FileExpiry, PresignUpload, upload_fields
-from app.services import audit, content_types, expiry
+from app.services import audit, content_types, expiry, quotas
 from app.services.common import (
     address_target,
     ensure_unlocked,
@@ -62,12 +62,14 @@ def _address_known(fields: Mapping) -> bool:
     return bool(bucket and path and (fields.get("bucket_id") or fields.get("id") or path.startswith("/")))
 
 
-def check_writable(caller: Caller, address: Address) -> None:
-    """Authorize `write` and refuse early when another user holds the lock (rechecked at commit)."""
+def check_writable(caller: Caller, address: Address, size: int = 0) -> None:
+    """Authorize `write`, refuse early when another user holds the lock or the bucket's quota has no room for `size`
+    more bytes (and a new file): both are checked again when the version is recorded."""
     policy().require(caller.principal, address_target(address), "write")
     existing = find_file(FileRef(address=address))
     if existing is not None:
         ensure_unlocked(existing, caller)
+    quotas.ensure_room(address, size, new_file=existing is None)
 
 
 def _expires_at(requested: FileExpiry | None) -> datetime | None:
@@ -135,7 +137,7 @@ def presign_upload(caller: Caller, request: PresignUpload) -> dict:
         raise PayloadTooLarge(f"The file exceeds the limit of {setting('MAX_UPLOAD_SIZE')} bytes.")
     if content_type:
         check_type(content_type)
-    check_writable(caller, address)
+    check_writable(caller, address, size or 0)
     bucket, key = physical_bucket(address.bucket), new_object_key(address.bucket_id)
     expires_at = now() + timedelta(seconds=expires_in)
     if method == "POST":

@@ -305,3 +305,41 @@ def test_the_migration_counts_what_is_already_stored(tmp_path):
             db.engine.dispose()
     finally:
         drop()
+
+
+def test_a_declared_size_that_cannot_fit_is_refused_before_any_byte_is_sent(make_app):
+    app = make_app("minio", QUOTA_DEFAULT_BYTES=100)
+    client, me = app.test_client(), bearer("u1")
+    upload(client, me, path="a.txt", content=b"a" * 60)
+    address = {"bucket": "users", "id": "u1", "path": "b.bin"}
+    error(client.post("/upload/presign", json={**address, "size": 41}, headers=me), 507, "quota_exceeded")
+    error(client.post("/upload/multipart", json={**address, "size": 41}, headers=me), 507, "quota_exceeded")
+    assert client.post("/upload/presign", json={**address, "size": 40}, headers=me).status_code == 200
+    from app.extensions import db
+    from app.models import UploadIntent
+
+    with app.app_context():  # only the upload that fits was started
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(UploadIntent)) == 1
+
+
+def test_a_new_file_in_a_bucket_at_its_file_limit_is_refused_before_its_body_is_stored(make_app):
+    app = make_app("minio", QUOTA_DEFAULT_FILES=1)
+    client, me = app.test_client(), bearer("u1")
+    upload(client, me, path="a.txt")
+    from tests.support.recording_proxy import RecordingProxy
+
+    seaweed_endpoint = app.config["MINIO_ENDPOINT"]
+    proxy = RecordingProxy(seaweed_endpoint).start()
+    try:
+        watched = make_app("minio", QUOTA_DEFAULT_FILES=1, MINIO_ENDPOINT=proxy.endpoint)
+        proxy.clear()
+        response = watched.test_client().post(
+            "/upload/proxy",
+            data={"bucket": "users", "id": "u1", "path": "b.txt", "file": (io.BytesIO(b"b" * 1000), "b.txt")},
+            content_type="multipart/form-data",
+            headers=me,
+        )
+        error(response, 507, "quota_exceeded")
+        assert [method for method, *_ in proxy.requests if method in ("PUT", "POST")] == []  # nothing was stored
+    finally:
+        proxy.stop()
