@@ -160,6 +160,8 @@ def test_a_person_uploads_reviews_and_deletes_a_file(signed_in, server, seaweed,
     expect(page.get_by_role("link", name="scan.bin")).to_be_visible()
     screenshot(page, "08-after-delete")
     assert page.problems.errors == []
+    # Nothing from anywhere else: the page's own origin, and the S3 server for the presigned PUT.
+    assert {re.match(r"^https?://[^/]+", url)[0] for _, url in requests_seen} == {server.url, seaweed.url}
 
 
 def test_at_320_px_nothing_overflows_and_the_keyboard_reaches_every_action(signed_in, server, screenshot, tmp_path):
