@@ -68,6 +68,19 @@ def _file_links(file_id: str) -> dict[str, dict]:
             exact=True,
         ),
         "Delete": _link("delete", "/delete", body={"file_id": file_id}),
+        "Share": _link("post", "/share", body={"file_id": file_id}, exact=True),
+        "Thumbnail": _link("get", "/thumbnail", parameters={"query.file_id": file_id}),
+        "Move": _link(
+            "post",
+            "/move",
+            body={
+                "source_file_id": file_id,
+                "target_bucket": "users",
+                "target_id": "u1",
+                "target_path": "moved/{" + file_id + "}.txt",
+            },
+            exact=True,
+        ),
     }
 
 
@@ -121,6 +134,12 @@ def links() -> dict[tuple[str, str, str], dict[str, dict]]:
         "MultipartStatus": _link("get", "/upload/multipart/{upload_id}", parameters=session),
         "MultipartComplete": _link("post", "/upload/multipart/{upload_id}/complete", parameters=session),
         "MultipartAbort": _link("delete", "/upload/multipart/{upload_id}", parameters=session),
+    }
+    # A share link: served without login, listed with its file, revoked.
+    result[("post", "/share", "201")] = {
+        "SharedDownload": _link("get", "/s/{token}", parameters={"path.token": "$response.body#/data/token"}),
+        "ListShares": _link("get", "/share", parameters={"query.file_id": FILE_ID}),
+        "Revoke": _link("delete", "/share/{share_id}", parameters={"path.share_id": "$response.body#/data/id"}),
     }
     # After a delete the file must be gone for readers.
     result[("delete", "/delete", "200")] = {
