@@ -77,7 +77,7 @@ def list_shares(query):
 
 @blp.route("/share/<uuid:share_id>", methods=["DELETE"])
 @blp.response(200, command_schema(ShareLinkSchema, "RevokeShareCommand"))
-@blp.alt_response(404, description="not_found (no such link), file_not_found")
+@blp.alt_response(404, description="not_found: no such link, or the caller may not read its file")
 def revoke_share(share_id):
     """Revoke a link (its creator, or anyone with write on the file): it stops serving at once."""
     return command("Share link revoked", sharing.revoke_share(caller(), share_id))

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.errors import InvalidExpiry, InvalidState, NotFound, ObjectMissing, VersionNotFound
+from app.errors import FileNotFound, InvalidExpiry, InvalidState, NotFound, ObjectMissing, VersionNotFound
 from app.extensions import db
 from app.models import File, FileVersion, ShareLink, VersionStatus
 from app.schemas.address import FileRef
@@ -147,14 +147,18 @@ def list_shares(caller: Caller, query: SharesQuery) -> dict:
 
 def revoke_share(caller: Caller, share_id: uuid.UUID) -> dict:
     """DELETE /share/{id}: the link stops serving at once. Its creator, or anyone with `write` on the file, may revoke
-    it; revoking a revoked link changes nothing. Raises NotFound, AccessDenied, FileNotFound."""
+    it; revoking a revoked link changes nothing. Raises NotFound (also to a caller who may not read the file),
+    AccessDenied."""
     link = db.session.scalars(sa.select(ShareLink).where(ShareLink.id == share_id).with_for_update()).first()
     if link is None:
         raise NotFound("No such share link.")
     if link.created_by == caller.user_id:
         file = db.session.get(File, link.file_id)
-    else:  # by id: a caller who may not read the file gets 404, one who may read but not write 403
-        file = load_authorized(caller, FileRef(file_id=link.file_id), "write", include_deleted=True)
+    else:  # a caller who may not read the file learns nothing of the link (404), one who may read it gets 403
+        try:
+            file = load_authorized(caller, FileRef(file_id=link.file_id), "write", include_deleted=True)
+        except FileNotFound:
+            raise NotFound("No such share link.") from None
     if link.revoked_at is None:
         link.revoked_at, link.revoked_by = now(), caller.user_id
         audit.record(
