@@ -136,6 +136,12 @@ def test_every_state_change_writes_its_event_in_the_order_it_happened(app, clien
     clock.advance(61)
     with app.app_context():
         assert expire_due() == 1  # the worker deletes the expired file
+    notes = {"bucket": "users", "id": "u1", "path": "notes.txt"}
+    first = proxy_upload(client, auth("u1"), notes, b"first")["data"]
+    proxy_upload(client, auth("u1"), notes, b"second")
+    assert client.post(f"/versions/{first['version_id']}/restore", headers=auth("u1")).status_code == 201
+    assert client.delete("/delete", json={"file_id": first["file_id"]}, headers=auth("u1")).status_code == 200
+    assert client.post("/restore", json={"file_id": first["file_id"]}, headers=auth("u1")).status_code == 200
 
     spec_events = [row["type"] for row in outbox(app) if row["file_id"] == uuid.UUID(spec["file_id"])]
     assert spec_events == [
