@@ -58,10 +58,6 @@ EVENT_TYPES = {
     ("restore", "success"): "file.restored",  # out of the trash (app/services/trash.py)
     ("version_restore", "success"): "version.restored",  # an earlier version's bytes are the current version again
     ("trash_purge", "success"): "file.deleted",  # the worker purged a file deleted TRASH_RETENTION_DAYS ago
-    ("share_create", "success"): "share.created",
-    ("share_revoke", "success"): "share.revoked",
-    ("share_download", "success"): "share.downloaded",
-    ("move", "success"): "file.moved",
 }
 BATCH = 8  # events one claim takes and POSTs at once (at most one per file and subscription)
 PASS_BUDGET = 30.0  # seconds one worker pass spends delivering before its other steps
