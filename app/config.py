@@ -28,11 +28,6 @@ def _int(name: str, default: int) -> int:
     return int(_env(name, default))
 
 
-def _optional_int(name: str) -> int | None:
-    value = _env(name)
-    return None if value is None else int(value)
-
-
 def _float(name: str, default: float) -> float:
     return float(_env(name, default))
 
@@ -234,8 +229,9 @@ class Config:
 
         # Quotas per bucket address (app/services/quotas.py): bytes and files; unset = unlimited. An administrator
         # sets a bucket's own limits with PUT /usage.
-        self.QUOTA_DEFAULT_BYTES = _optional_int("QUOTA_DEFAULT_BYTES")
-        self.QUOTA_DEFAULT_FILES = _optional_int("QUOTA_DEFAULT_FILES")
+        quota_bytes, quota_files = _env("QUOTA_DEFAULT_BYTES"), _env("QUOTA_DEFAULT_FILES")
+        self.QUOTA_DEFAULT_BYTES = int(quota_bytes) if quota_bytes is not None else None
+        self.QUOTA_DEFAULT_FILES = int(quota_files) if quota_files is not None else None
         # Logically deleted files are purged by the worker this many days after deletion; 0: kept until deleted.
         self.TRASH_RETENTION_DAYS = _float("TRASH_RETENTION_DAYS", 30.0)
 
