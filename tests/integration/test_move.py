@@ -6,8 +6,11 @@ onto a taken address, a file locked by someone else, a version pending validatio
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import requests
+from PIL import Image
 
 from tests.support.files_api import (
     EVERYTHING,
@@ -288,3 +291,21 @@ def test_a_version_arriving_while_objects_are_copied_stops_the_move(make_app, wa
     assert moved["file"]["id"] == data["file_id"] and len(moved["versions"]) == 2
     assert objects_in(app, "projects") == before  # the copy was removed
     assert download(client, bearer("u1"), **A) == b"v2, uploaded during the move"
+
+
+def test_share_links_and_thumbnails_follow_a_file_to_another_bucket(make_app, auth, team):
+    app = make_app("minio")
+    client = app.test_client()
+    picture = io.BytesIO()
+    Image.new("RGB", (400, 300), (10, 200, 10)).save(picture, "PNG")
+    data = upload(client, auth("u1"), path="docs/a.png", content=picture.getvalue())
+    link = client.post("/share", json={"file_id": data["file_id"]}, headers=auth("u1")).get_json()["data"]
+    before = client.get("/thumbnail", query_string={"file_id": data["file_id"], "size": 64}, headers=auth("u1"))
+    assert before.status_code == 200 and object_exists(app, f"{data['object_key']}.thumb-64")
+
+    body = {"file_id": data["file_id"], **target("projects", "p1", "pictures/a.png")}
+    moved = move(client, auth("u1"), body)["data"]
+    assert client.get(f"/s/{link['token']}").data == picture.getvalue()  # the link still serves, from the new bucket
+    assert not object_exists(app, f"{data['object_key']}.thumb-64")  # went with the old object
+    after = client.get("/thumbnail", query_string={"file_id": moved["file_id"], "size": 64}, headers=auth("o1"))
+    assert after.status_code == 200 and after.headers["ETag"] == before.headers["ETag"]  # the same version
