@@ -75,6 +75,17 @@ WEBHOOK_EVENT_TYPES = (
 )
 
 
+def _base_url(name: str) -> str | None:
+    """An optional http(s)://host[:port][/path] setting that URLs are built on; ConfigError for anything else."""
+    value = _env(name)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"{name} must be an http:// or https:// URL without query or fragment")
+    return value
+
+
 def webhook_subscriptions(text: str) -> list[dict]:
     """WEBHOOK_URLS, a JSON list of {"url", "secret", "events"?}, checked; ConfigError never quotes a secret."""
     try:
@@ -242,7 +253,7 @@ class Config:
         self.SHARE_DEFAULT_EXPIRY = _int("SHARE_DEFAULT_EXPIRY", 7 * 24 * 3600)
         self.SHARE_MIN_EXPIRY = _int("SHARE_MIN_EXPIRY", 60)
         self.SHARE_MAX_EXPIRY = _int("SHARE_MAX_EXPIRY", 30 * 24 * 3600)
-        self.PUBLIC_CDN_BASE_URL = _env("PUBLIC_CDN_BASE_URL")
+        self.PUBLIC_CDN_BASE_URL = _base_url("PUBLIC_CDN_BASE_URL")
         self.SHARE_CACHE_MAX_AGE = _int("SHARE_CACHE_MAX_AGE", 0)
         # Thumbnails (docs/sharing.md): the largest image read (bytes) and decoded (pixels, Pillow's decompression-
         # bomb guard), how many are made at once per worker process and how long a request waits for its turn

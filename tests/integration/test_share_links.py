@@ -295,3 +295,14 @@ def test_the_token_never_reaches_the_logs(client, auth, report, caplog):
     assert {("GET", 200, "/s/<token>"), ("HEAD", 200, "/s/<token>"), ("GET", 404, "/s/<token>")} <= set(access)
     assert {path for _, _, path in access} == {"/s/<token>"}
     assert not any(link["token"][:-1] in (r.getMessage() + str(vars(r))) for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "value", ["cdn.example.com", "ftp://cdn.example.com", "https://", "https://cdn.example.com?x=1"]
+)
+def test_a_cdn_base_url_that_is_no_http_url_stops_the_start(monkeypatch, value):
+    from app.config import ConfigError, load_config
+
+    monkeypatch.setenv("PUBLIC_CDN_BASE_URL", value)
+    with pytest.raises(ConfigError, match="PUBLIC_CDN_BASE_URL"):
+        load_config("testing")
