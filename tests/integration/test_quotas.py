@@ -343,3 +343,16 @@ def test_a_new_file_in_a_bucket_at_its_file_limit_is_refused_before_its_body_is_
         assert [method for method, *_ in proxy.requests if method in ("PUT", "POST")] == []  # nothing was stored
     finally:
         proxy.stop()
+
+
+def test_restoring_a_version_needs_room_for_its_copy(make_app):
+    app = make_app("minio", QUOTA_DEFAULT_BYTES=20)
+    client, me = app.test_client(), bearer("u1")
+    first = upload(client, me, path="a.txt", content=b"a" * 10)
+    upload(client, me, path="a.txt", content=b"b" * 5)
+    before = objects_in(app)
+    error(client.post(f"/versions/{first['version_id']}/restore", headers=me), 507, "quota_exceeded")
+    assert objects_in(app) == before  # the copy was removed
+    response = client.get("/versions", query_string={"file_id": first["file_id"]}, headers=me)
+    assert response.get_json()["total_count"] == 2
+    assert usage(client, me)["bytes_used"] == 15 == counted(app)[0]
