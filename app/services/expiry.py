@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import File, UTCDateTime
 from app.schemas.address import Address
 from app.schemas.requests import FileExpiry
-from app.services import audit
+from app.services import audit, quotas
 from app.services.common import drain_deletions, now, purge, setting
 
 BATCH = 200  # expired files one worker pass deletes (the rest wait for the next pass)
@@ -46,7 +46,7 @@ def deadline(requested: FileExpiry) -> datetime | None:
 def _expire(files: list[File]) -> list[tuple[str, str]]:
     """Delete expired files physically (audited: `file.expired`); the (bucket, key) pairs queued. No commit."""
     pairs = []
-    for file in files:
+    for file in quotas.in_lock_order(files):  # usage rows locked in one order (app/services/quotas.py)
         audit.record(None, "expire", file=file, expires_at=file.expires_at.isoformat())
         pairs += purge(file, "file expired")
     return pairs

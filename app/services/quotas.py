@@ -91,6 +91,13 @@ def release(bucket_type: str, bucket_id: str, *, size: int, files: int) -> None:
     )
 
 
+def in_lock_order(files: list) -> list:
+    """Files to purge in one transaction, ordered so their buckets' usage rows are locked in (bucket type, bucket
+    id) order, the order `transfer` locks two rows in: two purges, or a purge and a move, never wait for each other
+    in a cycle (each purge locks its bucket's row)."""
+    return sorted(files, key=lambda file: (str(file.bucket_type), file.bucket_id))
+
+
 def transfer(source: tuple[str, str], target: tuple[str, str], file_id) -> None:
     """A file moved from one bucket address to another: its versions' bytes and the file now count in the target
     (QuotaExceeded when they do not fit), no longer in the source. Both rows are locked in one order, so two moves in

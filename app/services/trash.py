@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import File
 from app.schemas.address import FileRef
 from app.schemas.requests import TrashQuery
-from app.services import audit
+from app.services import audit, quotas
 from app.services.common import (
     address_target,
     drain_deletions,
@@ -110,7 +110,7 @@ def purge_old_trash() -> int:
         .with_for_update(of=File, skip_locked=True)  # not the joined current version (the nullable side)
     ).all()
     pairs: list[tuple[str, str]] = []
-    for file in due:
+    for file in quotas.in_lock_order(due):
         audit.record(None, "trash_purge", file=file, deleted_at=file.deleted_at.isoformat(), deleted_by=file.deleted_by)
         pairs += purge(file, "trash retention")
     db.session.commit()
