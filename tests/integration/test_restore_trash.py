@@ -309,3 +309,28 @@ def test_restores_and_the_purge_send_events(make_app):
 
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "code"),
+    [
+        ({"bucket": "users", "id": "u1", "limit": 0}, 400, "validation_error"),
+        ({"bucket": "users", "id": "u1", "limit": 1001}, 400, "validation_error"),
+        ({"bucket": "users", "id": "u1", "offset": -1}, 400, "validation_error"),
+        ({"bucket": "users", "id": "u1", "path": "a/../b"}, 400, "invalid_path"),
+        ({"bucket": "nope", "id": "u1"}, 400, "bucket_not_found"),
+        ({"bucket": "users"}, 400, "missing_fields"),
+        ({"bucket": "users", "id": "u 1"}, 400, "validation_error"),
+    ],
+)
+def test_trash_refuses_bad_input_before_anything_else(make_app, query, status, code):
+    app = make_app("local")
+    error(app.test_client().get("/trash", query_string=query, headers=bearer("u1")), status, code)
+
+
+@pytest.mark.parametrize(
+    "body", [{"file_id": "not-a-uuid"}, {"file_id": 5}, [], {"file_id": None}], ids=["text", "number", "list", "null"]
+)
+def test_restore_refuses_a_body_without_a_file_id(make_app, body):
+    app = make_app("local")
+    error(app.test_client().post("/restore", json=body, headers=bearer("u1")), 400, "validation_error")
