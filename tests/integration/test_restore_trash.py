@@ -334,3 +334,16 @@ def test_trash_refuses_bad_input_before_anything_else(make_app, query, status, c
 def test_restore_refuses_a_body_without_a_file_id(make_app, body):
     app = make_app("local")
     error(app.test_client().post("/restore", json=body, headers=bearer("u1")), 400, "validation_error")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"base_version": -1}, {"base_version": "2"}, {"base_version": 1.0}, {"message": "x" * 4097}, {"message": 5}],
+    ids=["negative", "text", "float", "long-message", "number-message"],
+)
+def test_version_restore_refuses_bad_fields_and_writes_nothing(make_app, body):
+    app = make_app("local")
+    client, me = app.test_client(), bearer("u1")
+    first = upload(client, me, path="a.txt", content=b"first")
+    error(restore_version(client, me, first["version_id"], body), 400, "validation_error")
+    assert len(versions_of(client, me, first["file_id"])) == 1
