@@ -126,7 +126,7 @@ def commit(body):
 @blp.route("/versions/<uuid:version_id>/approve", methods=["POST"])
 @blp.arguments(DecisionSchema, required=False)
 @blp.response(200, command_schema(DecisionResultSchema, "ApproveCommand"))
-@blp.alt_response(404, description="version_not_found")
+@blp.alt_response(404, description="version_not_found, file_not_found (the file expired)")
 @blp.alt_response(409, description="invalid_state (not pending, or the file is deleted), version_conflict (superseded)")
 def approve(data, version_id):
     """Approve a pending version: it becomes current."""
@@ -137,7 +137,7 @@ def approve(data, version_id):
 @blp.route("/versions/<uuid:version_id>/reject", methods=["POST"])
 @blp.arguments(DecisionSchema, required=False)
 @blp.response(200, command_schema(DecisionResultSchema, "RejectCommand"))
-@blp.alt_response(404, description="version_not_found")
+@blp.alt_response(404, description="version_not_found, file_not_found (the file expired)")
 @blp.alt_response(409, description="invalid_state (not pending, or the file is deleted)")
 def reject(data, version_id):
     """Reject a pending version."""

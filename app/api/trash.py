@@ -67,7 +67,7 @@ def restore_file(file_id):
 @blp.route("/versions/<uuid:version_id>/restore", methods=["POST"])
 @blp.arguments(RestoreVersionSchema, required=False)
 @blp.response(201, command_schema(RestoredVersionSchema, "RestoreVersionCommand"))
-@blp.alt_response(404, description="version_not_found, object_missing")
+@blp.alt_response(404, description="version_not_found, file_not_found (the file expired), object_missing")
 @blp.alt_response(
     409,
     description="file_locked; version_conflict (base_version is not the newest); invalid_state (the version is "

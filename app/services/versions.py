@@ -407,6 +407,8 @@ def restore_version(caller: Caller, version_id: uuid.UUID, command: RestoreVersi
     if version.status in (VersionStatus.pending_validation, VersionStatus.corrupted):
         raise InvalidState(f"A {version.status} version cannot be restored.")
     file = find_file(FileRef(file_id=version.file_id), include_deleted=True)
+    if file is None:  # past its expiry: gone for every request
+        raise FileNotFound()
     if file.is_deleted:
         raise InvalidState("The file is in the trash: restore it first (POST /restore).")
     ensure_unlocked(file, caller)
@@ -466,6 +468,8 @@ def decide_version(caller: Caller, version_id: uuid.UUID, *, approve: bool, comm
         raise VersionNotFound()
     policy().require(caller.principal, target_of(version.file), "validate")
     file = find_file(FileRef(file_id=version.file_id), include_deleted=True, for_update=True)
+    if file is None:  # past its expiry: gone for every request
+        raise FileNotFound()
     if file.is_deleted:
         raise InvalidState("The file is deleted: its versions cannot be decided.")
     own_space = str(file.bucket_type) == "users" and file.bucket_id == caller.user_id

@@ -347,3 +347,42 @@ def test_version_restore_refuses_bad_fields_and_writes_nothing(make_app, body):
     first = upload(client, me, path="a.txt", content=b"first")
     error(restore_version(client, me, first["version_id"], body), 400, "validation_error")
     assert len(versions_of(client, me, first["file_id"])) == 1
+
+
+def test_a_version_of_an_expired_file_is_not_restored(make_app):
+    app = make_app("local")
+    client, me = app.test_client(), bearer("u1")
+    first = upload(client, me, path="a.txt", content=b"first", expires_in="60")
+    upload(client, me, path="a.txt", content=b"second")
+    from app.extensions import db
+    from app.models import File
+
+    with app.app_context():
+        db.session.execute(sa.update(File).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+        db.session.commit()
+    error(restore_version(client, me, first["version_id"]), 404, "file_not_found")
+
+
+def test_a_pending_version_of_an_expired_file_is_not_decided(make_app):
+    """(Found beside the restore: approving or rejecting a version of an expired file was a 500.)"""
+    app = make_app("local")
+    client, me = app.test_client(), bearer("u1")
+    upload(client, me, path="a.txt", content=b"first", expires_in="60")
+    upload(client, me, path="work.txt", content=b"work")
+    source = {"bucket": "users", "id": "u1", "path": "work.txt"}
+    target = {"bucket": "users", "id": "u1", "path": "a.txt"}
+    committed = client.post("/versions/commit", json={**transfer_body(source, target), "base_version": 1}, headers=me)
+    assert committed.status_code == 201, committed.get_json()
+    from app.extensions import db
+    from app.models import File
+
+    with app.app_context():
+        db.session.execute(
+            sa.update(File)
+            .where(File.logical_path == "a.txt")
+            .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+        db.session.commit()
+    version_id = committed.get_json()["data"]["version_id"]
+    for verb in ("approve", "reject"):
+        error(client.post(f"/versions/{version_id}/{verb}", json={}, headers=me), 404, "file_not_found")
