@@ -9,7 +9,7 @@ import uuid
 import requests
 import sqlalchemy as sa
 
-from tests.support.files_api import error, metadata, object_exists, transfer_body, upload
+from tests.support.files_api import audit_rows, error, metadata, object_exists, transfer_body, upload
 from tests.support.races import ENGINE_OPTIONS, ServedApp, fire_together
 from tests.support.tokens import bearer
 
@@ -356,3 +356,20 @@ def test_restoring_a_version_needs_room_for_its_copy(make_app):
     response = client.get("/versions", query_string={"file_id": first["file_id"]}, headers=me)
     assert response.get_json()["total_count"] == 2
     assert usage(client, me)["bytes_used"] == 15 == counted(app)[0]
+
+
+def test_a_presigned_upload_the_worker_completes_over_quota_fails_and_its_object_is_removed(make_app):
+    app = make_app("minio", QUOTA_DEFAULT_BYTES=10)
+    client, me = app.test_client(), bearer("u1")
+    before = objects_in(app)
+    presigned = client.post("/upload/presign", json={"bucket": "users", "id": "u1", "path": "w.bin"}, headers=me)
+    presigned = presigned.get_json()
+    assert requests.put(presigned["url"], data=b"w" * 11, headers=presigned["headers"], timeout=30).status_code == 200
+    from app.services.maintenance import run_worker
+
+    with app.app_context():
+        run_worker(max_iterations=1)
+    [row] = [r for r in audit_rows(app, "upload_confirm") if r["outcome"] == "rejected"]
+    assert row["details"]["reason"] == "quota_exceeded" and row["details"]["via"] == "worker"
+    assert objects_in(app) == before
+    assert usage(client, me)["bytes_used"] == 0
