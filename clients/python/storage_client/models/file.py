@@ -30,6 +30,7 @@ class File:
         current_version_id (None | Unset | UUID):
         current_version_number (int | None | Unset):
         description (None | str | Unset):
+        expires_at (datetime.datetime | None | Unset): When the file expires (null: never)
         filename (str | Unset):
         id (UUID | Unset):
         is_deleted (bool | Unset):
@@ -52,6 +53,7 @@ class File:
     current_version_id: None | Unset | UUID = UNSET
     current_version_number: int | None | Unset = UNSET
     description: None | str | Unset = UNSET
+    expires_at: datetime.datetime | None | Unset = UNSET
     filename: str | Unset = UNSET
     id: UUID | Unset = UNSET
     is_deleted: bool | Unset = UNSET
@@ -108,6 +110,14 @@ class File:
             description = UNSET
         else:
             description = self.description
+
+        expires_at: None | str | Unset
+        if isinstance(self.expires_at, Unset):
+            expires_at = UNSET
+        elif isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
 
         filename = self.filename
 
@@ -180,6 +190,8 @@ class File:
             field_dict["current_version_number"] = current_version_number
         if description is not UNSET:
             field_dict["description"] = description
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
         if filename is not UNSET:
             field_dict["filename"] = filename
         if id is not UNSET:
@@ -277,6 +289,23 @@ class File:
             return cast(None | str | Unset, data)
 
         description = _parse_description(d.pop("description", UNSET))
+
+        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
 
         filename = d.pop("filename", UNSET)
 
@@ -378,6 +407,7 @@ class File:
             current_version_id=current_version_id,
             current_version_number=current_version_number,
             description=description,
+            expires_at=expires_at,
             filename=filename,
             id=id,
             is_deleted=is_deleted,

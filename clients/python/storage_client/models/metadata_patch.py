@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
@@ -25,6 +26,10 @@ class MetadataPatch:
         bucket_id (str | Unset): owner id: user, company or project id (alias: id)
         bucket_type (MetadataPatchBucketType | Unset): bucket: users, companies or projects (alias: bucket)
         description (None | str | Unset):
+        expires_at (datetime.datetime | None | Unset): When the file expires (RFC 3339 with offset), at most
+            MAX_FILE_TTL ahead; not with expires_in; null: the file never expires
+        expires_in (int | Unset): Seconds until the file expires, 1..MAX_FILE_TTL (else 400 invalid_expiry); not with
+            expires_at
         file_id (UUID | Unset): File UUID, instead of the address
         id (str | Unset): owner id: user, company or project id (alias of bucket_id)
         logical_path (str | Unset): path inside the bucket (alias: path); README form /{bucket}/{bucket_id}/...
@@ -38,6 +43,8 @@ class MetadataPatch:
     bucket_id: str | Unset = UNSET
     bucket_type: MetadataPatchBucketType | Unset = UNSET
     description: None | str | Unset = UNSET
+    expires_at: datetime.datetime | None | Unset = UNSET
+    expires_in: int | Unset = UNSET
     file_id: UUID | Unset = UNSET
     id: str | Unset = UNSET
     logical_path: str | Unset = UNSET
@@ -60,6 +67,16 @@ class MetadataPatch:
             description = UNSET
         else:
             description = self.description
+
+        expires_at: None | str | Unset
+        if isinstance(self.expires_at, Unset):
+            expires_at = UNSET
+        elif isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
+        expires_in = self.expires_in
 
         file_id: str | Unset = UNSET
         if not isinstance(self.file_id, Unset):
@@ -86,6 +103,10 @@ class MetadataPatch:
             field_dict["bucket_type"] = bucket_type
         if description is not UNSET:
             field_dict["description"] = description
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
+        if expires_in is not UNSET:
+            field_dict["expires_in"] = expires_in
         if file_id is not UNSET:
             field_dict["file_id"] = file_id
         if id is not UNSET:
@@ -129,6 +150,25 @@ class MetadataPatch:
 
         description = _parse_description(d.pop("description", UNSET))
 
+        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
+
+        expires_in = d.pop("expires_in", UNSET)
+
         _file_id = d.pop("file_id", UNSET)
         file_id: UUID | Unset
         if isinstance(_file_id, Unset):
@@ -154,6 +194,8 @@ class MetadataPatch:
             bucket_id=bucket_id,
             bucket_type=bucket_type,
             description=description,
+            expires_at=expires_at,
+            expires_in=expires_in,
             file_id=file_id,
             id=id,
             logical_path=logical_path,

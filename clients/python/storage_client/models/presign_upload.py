@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -24,6 +25,10 @@ class PresignUpload:
         checksum_sha256 (str | Unset):
         content_type (str | Unset): RFC 6838 type/subtype (parameters allowed, dropped), e.g. application/pdf
         expires_in (int | Unset): Seconds, within PRESIGN_MIN_EXPIRY..PRESIGN_MAX_EXPIRY (else 400 invalid_expiry)
+        file_expires_at (datetime.datetime | Unset): When the file expires (RFC 3339 with offset), at most MAX_FILE_TTL
+            ahead; not with expires_in
+        file_expires_in (int | Unset): Seconds until the file expires, 1..MAX_FILE_TTL (else 400 invalid_expiry); not
+            with expires_at
         id (str | Unset): owner id: user, company or project id (alias of bucket_id)
         logical_path (str | Unset): path inside the bucket (alias: path); README form /{bucket}/{bucket_id}/...
             accepted; at most 1024 UTF-8 bytes inside the bucket
@@ -39,6 +44,8 @@ class PresignUpload:
     checksum_sha256: str | Unset = UNSET
     content_type: str | Unset = UNSET
     expires_in: int | Unset = UNSET
+    file_expires_at: datetime.datetime | Unset = UNSET
+    file_expires_in: int | Unset = UNSET
     id: str | Unset = UNSET
     logical_path: str | Unset = UNSET
     method: PresignUploadMethod | Unset = "PUT"
@@ -62,6 +69,12 @@ class PresignUpload:
         content_type = self.content_type
 
         expires_in = self.expires_in
+
+        file_expires_at: str | Unset = UNSET
+        if not isinstance(self.file_expires_at, Unset):
+            file_expires_at = self.file_expires_at.isoformat()
+
+        file_expires_in = self.file_expires_in
 
         id = self.id
 
@@ -90,6 +103,10 @@ class PresignUpload:
             field_dict["content_type"] = content_type
         if expires_in is not UNSET:
             field_dict["expires_in"] = expires_in
+        if file_expires_at is not UNSET:
+            field_dict["file_expires_at"] = file_expires_at
+        if file_expires_in is not UNSET:
+            field_dict["file_expires_in"] = file_expires_in
         if id is not UNSET:
             field_dict["id"] = id
         if logical_path is not UNSET:
@@ -128,6 +145,15 @@ class PresignUpload:
 
         expires_in = d.pop("expires_in", UNSET)
 
+        _file_expires_at = d.pop("file_expires_at", UNSET)
+        file_expires_at: datetime.datetime | Unset
+        if isinstance(_file_expires_at, Unset):
+            file_expires_at = UNSET
+        else:
+            file_expires_at = datetime.datetime.fromisoformat(_file_expires_at)
+
+        file_expires_in = d.pop("file_expires_in", UNSET)
+
         id = d.pop("id", UNSET)
 
         logical_path = d.pop("logical_path", UNSET)
@@ -150,6 +176,8 @@ class PresignUpload:
             checksum_sha256=checksum_sha256,
             content_type=content_type,
             expires_in=expires_in,
+            file_expires_at=file_expires_at,
+            file_expires_in=file_expires_in,
             id=id,
             logical_path=logical_path,
             method=method,

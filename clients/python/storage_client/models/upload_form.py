@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from io import BytesIO
 from typing import Any, TypeVar
@@ -25,6 +26,10 @@ class UploadForm:
         bucket_type (UploadFormBucketType | Unset): bucket: users, companies or projects (alias: bucket)
         checksum_sha256 (str | Unset):
         description (str | Unset):
+        expires_at (datetime.datetime | Unset): When the file expires (RFC 3339 with offset), at most MAX_FILE_TTL
+            ahead; not with expires_in
+        expires_in (int | Unset): Seconds until the file expires, 1..MAX_FILE_TTL (else 400 invalid_expiry); not with
+            expires_at
         id (str | Unset): owner id: user, company or project id (alias of bucket_id)
         logical_path (str | Unset): path inside the bucket (alias: path); README form /{bucket}/{bucket_id}/...
             accepted; at most 1024 UTF-8 bytes inside the bucket
@@ -39,6 +44,8 @@ class UploadForm:
     bucket_type: UploadFormBucketType | Unset = UNSET
     checksum_sha256: str | Unset = UNSET
     description: str | Unset = UNSET
+    expires_at: datetime.datetime | Unset = UNSET
+    expires_in: int | Unset = UNSET
     id: str | Unset = UNSET
     logical_path: str | Unset = UNSET
     path: str | Unset = UNSET
@@ -61,6 +68,12 @@ class UploadForm:
         checksum_sha256 = self.checksum_sha256
 
         description = self.description
+
+        expires_at: str | Unset = UNSET
+        if not isinstance(self.expires_at, Unset):
+            expires_at = self.expires_at.isoformat()
+
+        expires_in = self.expires_in
 
         id = self.id
 
@@ -87,6 +100,10 @@ class UploadForm:
             field_dict["checksum_sha256"] = checksum_sha256
         if description is not UNSET:
             field_dict["description"] = description
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
+        if expires_in is not UNSET:
+            field_dict["expires_in"] = expires_in
         if id is not UNSET:
             field_dict["id"] = id
         if logical_path is not UNSET:
@@ -117,6 +134,12 @@ class UploadForm:
 
         if not isinstance(self.description, Unset):
             files.append(("description", (None, str(self.description).encode(), "text/plain")))
+
+        if not isinstance(self.expires_at, Unset):
+            files.append(("expires_at", (None, self.expires_at.isoformat().encode(), "text/plain")))
+
+        if not isinstance(self.expires_in, Unset):
+            files.append(("expires_in", (None, str(self.expires_in).encode(), "text/plain")))
 
         if not isinstance(self.id, Unset):
             files.append(("id", (None, str(self.id).encode(), "text/plain")))
@@ -160,6 +183,15 @@ class UploadForm:
 
         description = d.pop("description", UNSET)
 
+        _expires_at = d.pop("expires_at", UNSET)
+        expires_at: datetime.datetime | Unset
+        if isinstance(_expires_at, Unset):
+            expires_at = UNSET
+        else:
+            expires_at = datetime.datetime.fromisoformat(_expires_at)
+
+        expires_in = d.pop("expires_in", UNSET)
+
         id = d.pop("id", UNSET)
 
         logical_path = d.pop("logical_path", UNSET)
@@ -175,6 +207,8 @@ class UploadForm:
             bucket_type=bucket_type,
             checksum_sha256=checksum_sha256,
             description=description,
+            expires_at=expires_at,
+            expires_in=expires_in,
             id=id,
             logical_path=logical_path,
             path=path,

@@ -44,6 +44,10 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_409 = cast(Any, None)
         return response_409
 
+    if response.status_code == 507:
+        response_507 = cast(Any, None)
+        return response_507
+
     response_default = Error.from_dict(response.json())
 
     return response_default
