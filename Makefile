@@ -20,7 +20,7 @@ install: $(VENV)/.installed ## venv with runtime and test dependencies (includes
 dev: install ## run the service on embedded defaults (SQLite + local disk) at http://localhost:5000
 	$(PY) run.py
 
-test: install ## every test: unit, contract (both adapters) and integration (PostgreSQL + SeaweedFS)
+test: install browser ## every test: unit, contract (both adapters), integration (PostgreSQL + SeaweedFS + Redis), browser
 	$(PYTEST) tests
 
 test-unit: install

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import File, FileVersion, VersionStatus
 from app.schemas.address import Address, FileRef
 from app.schemas.sharing import MoveCommand
-from app.services import audit, quotas
+from app.services import audit, expiry, quotas
 from app.services.common import (
     address_target,
     drain_deletions,
@@ -144,6 +144,7 @@ def _move(caller: Caller, command: MoveCommand, file_id: uuid.UUID, latest: int,
     if copies and file.latest_version_number != latest:
         raise VersionConflict("The file got a new version while it was being moved; move it again.")
     _check_movable(file, caller, target)
+    expiry.expire_at(target)  # a file past its expiry still holding the target steps aside (it is gone already)
     occupant = _occupant(caller, command, file_id)
     if occupant is not None:
         _archive(caller, occupant, file_id)

@@ -313,3 +313,29 @@ def test_an_expiry_after_the_file_part_is_checked_too_and_the_stored_bytes_go(ap
     error(response, 400, "invalid_expiry")
     assert listed(client, auth) == [] and _stored_keys(app) == []
     assert gc(app).deleted_objects == 0  # the bytes stored before the field arrived were removed at once
+
+
+def test_a_move_onto_the_address_of_an_expired_file_takes_it(app, client, auth, clock):
+    old = upload(client, auth("u1"), content=b"old", expires_in="60")
+    other = upload(client, auth("u1"), path="docs/other.txt", content=b"moving")
+    clock.advance(61)
+    moved = client.post(
+        "/move",
+        json={"file_id": other["file_id"], "target_bucket": "users", "target_id": "u1", "target_path": "docs/a.txt"},
+        headers=auth("u1"),
+    )
+    assert moved.status_code == 200, moved.get_json()
+    assert metadata(client, auth("u1"), **METADATA)["file"]["id"] == other["file_id"]
+    assert file_row(app, old["file_id"]) is None
+    assert len(audit_rows(app, action="expire", file_id=old["file_id"])) == 1
+
+
+def test_a_restore_onto_the_address_of_an_expired_file_takes_it(app, client, auth, clock):
+    trashed = upload(client, auth("u1"), content=b"trashed")
+    assert client.delete("/delete", query_string=METADATA, headers=auth("u1")).status_code == 200
+    expiring = upload(client, auth("u1"), content=b"expiring", expires_in="60")
+    clock.advance(61)
+    restored = client.post("/restore", json={"file_id": trashed["file_id"]}, headers=auth("u1"))
+    assert restored.status_code == 200, restored.get_json()
+    assert metadata(client, auth("u1"), **METADATA)["file"]["id"] == trashed["file_id"]
+    assert file_row(app, expiring["file_id"]) is None
