@@ -77,6 +77,7 @@ def test_list_recursive_folder_ordered_by_path(client, auth):
         "description",
         "source_file_id",
         "is_deleted",
+        "expires_at",
         "created_at",
         "updated_at",
         "lock",
@@ -85,6 +86,7 @@ def test_list_recursive_folder_ordered_by_path(client, auth):
     assert first["size"] == len(b"docs/a.txt") and first["current_version_number"] == 1
     assert first["checksum_sha256"] == hashlib.sha256(b"docs/a.txt").hexdigest()
     assert first["category"] == "document" and first["lock"] is None and first["is_deleted"] is False
+    assert first["expires_at"] is None
 
 
 @pytest.mark.parametrize("folder", ["docs", "/docs", "docs/", "/docs/"])

@@ -10,6 +10,7 @@ from tests.support.fuzz_world import FuzzWorld
 def fuzz_app(request, database_url, fake_projects, tmp_path_factory):
     """The real app on PostgreSQL and the local store (FUZZ_BACKEND=minio: SeaweedFS); the project service allows."""
     from app import create_app
+    from tests.support.fuzz_world import STORAGE_EVENTS_TOKEN
     from tests.support.tokens import SECRET
 
     fake_projects.reset()
@@ -30,6 +31,9 @@ def fuzz_app(request, database_url, fake_projects, tmp_path_factory):
         JWT_SECRET=SECRET,
         PROJECT_SERVICE_URL=fake_projects.url,
         PUBLIC_BASE_URL="http://localhost",
+        STORAGE_EVENTS_TOKEN=STORAGE_EVENTS_TOKEN,
+        # the fuzzer's steering alone uploads hundreds of files a minute (multipart sessions count as uploads)
+        RATE_LIMIT_UPLOADS="100000/minute",
         **settings,
     )
     app.extensions["object_store"].ensure_buckets()

@@ -32,6 +32,7 @@ FILE_NAMES = ("notes.txt", "Résumé 2024.txt", "日本語 ファイル.txt", "d
 STEER_SHARE = 0.75  # the share of generated requests whose addresses are rewritten; the rest stay random
 ALIASES = (("bucket_type", "bucket"), ("bucket_id", "id"), ("logical_path", "path"))
 QUOTA_BUCKET_ID = "fuzz-quota"  # PUT /usage is steered here: limits on it never refuse the world's own uploads
+STORAGE_EVENTS_TOKEN = "fuzz-storage-events-token"  # the fuzz app's STORAGE_EVENTS_TOKEN
 ADMIN = "fuzz-admin"  # holds the ADMIN_ROLE role: sends the steered PUT /usage
 
 
@@ -170,6 +171,8 @@ class FuzzWorld:
             "POST /upload/multipart/{upload_id}/complete": self._steer_multipart_complete,
             "DELETE /upload/multipart/{upload_id}": self._steer_multipart_session,
             "GET /download/zip": self._steer_zip,
+            # bucket notifications from the object store (docs/operations.md)
+            "POST /internal/storage-events": self._steer_storage_events,
         }
         self._image: KnownFile | None = None
 
@@ -227,6 +230,10 @@ class FuzzWorld:
 
     def presigned_upload(self, rng: random.Random) -> str:
         """An upload intent whose bytes were sent to the presigned URL; returns the upload id."""
+        return self.presigned_object(rng)["upload_id"]
+
+    def presigned_object(self, rng: random.Random) -> dict:
+        """The presign answer of an upload whose bytes were sent, with `bucket`: the physical bucket it went to."""
         content = f"presigned {uuid.uuid4().hex}\n".encode()
         bucket, bucket_id = rng.choice(OWNED)
         body = {"bucket": bucket, "id": bucket_id, "path": self.fresh_path(rng), "method": rng.choice(["PUT", "POST"])}
@@ -235,7 +242,7 @@ class FuzzWorld:
         status = self.send_presigned(answer, content)
         if status not in (200, 201, 204):
             raise AssertionError(f"the presigned {answer['method']} answered {status}")
-        return answer["upload_id"]
+        return {**answer, "bucket": self.client.application.config[f"BUCKET_{bucket.upper()}"]}
 
     def send_presigned(self, answer: dict, content: bytes) -> int:
         """Do what a client does with a presign answer: PUT the bytes, or POST the form with the file last."""
@@ -385,8 +392,18 @@ class FuzzWorld:
     # --- trash, restore and quotas ---
 
     def headers_for(self, case) -> dict:
-        """u1's token, or an administrator's for the cases steered to need one."""
+        """u1's token, an administrator's for the cases steered to need one, the store's for its notifications."""
+        if case.operation.path == "/internal/storage-events":
+            return {"Authorization": f"Bearer {STORAGE_EVENTS_TOKEN}"}
         return bearer(ADMIN, roles=["admin"]) if id(case) in self._as_admin else self.headers
+
+    def _steer_storage_events(self, case, rng: random.Random) -> None:
+        """Records naming the object of a presigned upload whose bytes arrived (or of nothing, or not a creation)."""
+        body = _container(case, "body")
+        answer = self.presigned_object(rng)
+        key = answer["object_key"] if rng.random() < 0.8 else f"{answer['object_key']}-unknown"
+        event = "s3:ObjectCreated:Put" if rng.random() < 0.9 else "s3:ObjectRemoved:Delete"
+        body["Records"] = [{"eventName": event, "s3": {"bucket": {"name": answer["bucket"]}, "object": {"key": key}}}]
 
     def _steer_trash(self, case, rng: random.Random) -> None:
         query = _container(case, "query")

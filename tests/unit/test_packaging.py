@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-READERS = {"_env", "_bool", "_int", "_float", "_list"}
+READERS = {"_env", "_bool", "_int", "_float", "_list", "_base_url"}
 # Read by gunicorn.conf.py, run.py, the flask CLI, prometheus_client or the image's entrypoint, not by the
 # application's settings.
 PROCESS_VARS = {
