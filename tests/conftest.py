@@ -123,10 +123,20 @@ def make_app(database_url, seaweed, fake_projects, tmp_path):
 
             db.session.remove()
             db.engine.dispose()
+        _abort_incomplete_uploads(app)  # the next test's gc and reconcile see only its own
+
     engine = sa.create_engine(database_url)
     with engine.begin() as conn:
         conn.execute(sa.text(f"TRUNCATE {', '.join(TABLES)} CASCADE"))
     engine.dispose()
+
+
+def _abort_incomplete_uploads(app) -> None:
+    """Abort the multipart uploads a test left open in its app's buckets (sessions it did not complete)."""
+    store = app.extensions["object_store"]
+    for name in {app.config[setting] for setting in ("BUCKET_USERS", "BUCKET_COMPANIES", "BUCKET_PROJECTS")}:
+        for upload in store.incomplete_uploads(name):
+            store.abort_upload(name, upload.key, upload.upload_id)
 
 
 @pytest.fixture(params=["minio", "local"])

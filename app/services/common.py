@@ -100,6 +100,7 @@ def _pending_uploads_at(bucket_type, bucket_id, path) -> sa.Exists:
 
     return sa.exists().where(
         UploadIntent.status == IntentStatus.pending,
+        UploadIntent.multipart_upload_id.is_(None),  # a multipart session completes through its own endpoint
         UploadIntent.bucket_type == bucket_type,
         UploadIntent.bucket_id == bucket_id,
         UploadIntent.logical_path == path,

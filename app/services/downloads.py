@@ -74,7 +74,7 @@ def open_download(caller: Caller, download: Download, *, offset: int = 0, length
     try:
         stream = store().open(download.bucket, download.object_key, offset=offset, length=length)
     except ObjectNotFound:
-        mark_corrupted(download.version_id)
+        mark_corrupted(download.version_id, download.object_key)
         _record(caller, download, outcome="failed", reason="object_missing")
         db.session.commit()
         raise ObjectMissing() from None

@@ -31,6 +31,7 @@ from app.services.common import (
     now,
     policy,
     purge,
+    target_of,
 )
 from app.services.context import Caller
 from app.services.expiry import deadline, unexpired
@@ -100,7 +101,9 @@ def _pending_uploads_under(address, prefix: str) -> sa.Exists:
     conditions = [UploadIntent.bucket_type == address.bucket, UploadIntent.bucket_id == address.bucket_id]
     if prefix:
         conditions.append(sa.func.substr(UploadIntent.logical_path, 1, len(prefix)) == prefix)
-    return sa.exists().where(UploadIntent.status == IntentStatus.pending, *conditions)
+    return sa.exists().where(
+        UploadIntent.status == IntentStatus.pending, UploadIntent.multipart_upload_id.is_(None), *conditions
+    )
 
 
 # What a listed file shows (the File representation): its row, its current version's fields, its active lock.
@@ -222,6 +225,8 @@ def update_metadata(caller: Caller, ref: FileRef, updated: dict) -> dict:
         setattr(file, name, value)
     if expiry is not None:  # shown as the moment it names (null: never)
         file.expires_at = deadline(expiry)
+        if file.expires_at is not None:  # an expiry deletes the file: it takes the right to delete it
+            policy().require(caller.principal, target_of(file), "delete")
         updated["expires_at"] = file.expires_at.isoformat() if file.expires_at is not None else None
     file.updated_at = now()
     audit.record(caller, "metadata_update", file=file, updated_fields=sorted(updated))

@@ -58,6 +58,8 @@ from app.services.versions import StoredObject, discard_object, fresh_object, re
 from app.storage.base import ObjectNotFound, StorageError
 
 log = logging.getLogger(__name__)
+# Reads and notifications leave multipart sessions alone: one completes through its own endpoint (or the worker).
+NOT_MULTIPART = UploadIntent.multipart_upload_id.is_(None)
 
 CLAIM_SECONDS = 300  # how long others leave a claimed intent alone (a crashed claimant's intent waits this long)
 READ_BATCH = 20  # pending uploads one read completes at most (the least recently checked first)
@@ -167,6 +169,7 @@ def complete_at(caller: Caller | None, target: FileRef | Address) -> int:
         UploadIntent.bucket_type == address.bucket,
         UploadIntent.bucket_id == address.bucket_id,
         UploadIntent.logical_path == address.path,
+        NOT_MULTIPART,
     ]
     return _complete_for_reader(caller, address, _claim(conditions, READ_BATCH))
 
@@ -176,7 +179,7 @@ def complete_under(caller: Caller | None, folder: Address) -> int:
 
     For the read services, first thing: the same costs and guarantees as `complete_at`.
     """
-    conditions = [UploadIntent.bucket_type == folder.bucket, UploadIntent.bucket_id == folder.bucket_id]
+    conditions = [UploadIntent.bucket_type == folder.bucket, UploadIntent.bucket_id == folder.bucket_id, NOT_MULTIPART]
     if folder.path:
         prefix = f"{folder.path}/"  # substr, not LIKE: `%` and `_` in a folder name are literal
         conditions.append(sa.func.substr(UploadIntent.logical_path, 1, len(prefix)) == prefix)
@@ -213,7 +216,7 @@ def complete_created(bucket: str, keys: list[str]) -> CompletionReport:
     conditions = [
         UploadIntent.object_key.in_(keys),
         UploadIntent.bucket_type.in_(types),
-        UploadIntent.multipart_upload_id.is_(None),  # a multipart session completes through its own endpoint
+        NOT_MULTIPART,
     ]
     return _complete_claimed(None, _claim(conditions, len(keys)), via="notification")
 

@@ -121,10 +121,10 @@ def _copy_objects(file: File, old_bucket: str, new_bucket: str, bucket_id: str) 
             store().copy(old_bucket, key, new_bucket, fresh)
             copies[version_id] = fresh
     except BaseException as exc:
-        for key in copies.values():
-            discard_object(new_bucket, key, "move not recorded")
+        for copied in copies.values():
+            discard_object(new_bucket, copied, "move not recorded")
         if isinstance(exc, ObjectNotFound):
-            mark_corrupted(version_id)
+            mark_corrupted(version_id, key)
             db.session.commit()
             raise ObjectMissing() from None
         raise
@@ -144,6 +144,8 @@ def _move(caller: Caller, command: MoveCommand, file_id: uuid.UUID, latest: int,
     if copies and file.latest_version_number != latest:
         raise VersionConflict("The file got a new version while it was being moved; move it again.")
     _check_movable(file, caller, target)
+    # Both buckets' usage rows before anything else takes one (an expired file's deletion releases the target's).
+    quotas.lock_rows((str(file.bucket_type), file.bucket_id), (target.bucket, target.bucket_id))
     expiry.expire_at(target)  # a file past its expiry still holding the target steps aside (it is gone already)
     occupant = _occupant(caller, command, file_id)
     if occupant is not None:

@@ -98,6 +98,13 @@ def in_lock_order(files: list) -> list:
     return sorted(files, key=lambda file: (str(file.bucket_type), file.bucket_id))
 
 
+def lock_rows(*buckets: tuple[str, str]) -> None:
+    """Lock these buckets' usage rows in (bucket type, bucket id) order, the order every writer of several takes
+    them in (`in_lock_order`). Does not commit."""
+    for bucket_type, bucket_id in sorted({(str(bucket_type), bucket_id) for bucket_type, bucket_id in buckets}):
+        _row(bucket_type, bucket_id, for_update=True)
+
+
 def transfer(source: tuple[str, str], target: tuple[str, str], file_id) -> None:
     """A file moved from one bucket address to another: its versions' bytes and the file now count in the target
     (QuotaExceeded when they do not fit), no longer in the source. Both rows are locked in one order, so two moves in
@@ -107,8 +114,7 @@ def transfer(source: tuple[str, str], target: tuple[str, str], file_id) -> None:
     source, target = (str(source[0]), source[1]), (str(target[0]), target[1])
     if source == target:
         return
-    for bucket_type, bucket_id in sorted({source, target}):
-        _row(bucket_type, bucket_id, for_update=True)
+    lock_rows(source, target)
     size = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(FileVersion.size), 0)).where(FileVersion.file_id == file_id)
     )

@@ -275,7 +275,7 @@ def open_share(visitor: Caller, token: str) -> tuple[SharedDownload, ObjectStrea
         stream = store().open(physical_bucket(file.bucket_type), version.object_key)
     except ObjectNotFound:
         db.session.rollback()  # the download is not spent
-        mark_corrupted(version.id)
+        mark_corrupted(version.id, version.object_key)
         db.session.commit()
         raise NotFound(GONE) from ObjectMissing()
     try:

@@ -155,7 +155,7 @@ def _read(download: Download, limit: int) -> bytes:
     try:
         stream = store().open(download.bucket, download.object_key)
     except ObjectNotFound:
-        mark_corrupted(download.version_id)
+        mark_corrupted(download.version_id, download.object_key)
         db.session.commit()
         raise ObjectMissing() from None
     data = bytearray()

@@ -55,6 +55,7 @@ def list_trash(caller: Caller, query: TrashQuery) -> dict:
         File.bucket_type == folder.bucket,
         File.bucket_id == folder.bucket_id,
         File.is_deleted.is_(True),
+        expiry.unexpired(now()),  # an expired file is gone, from the trash too
         *_subtree(prefix),
     ]
     total = db.session.scalar(sa.select(sa.func.count()).select_from(File).where(*shown))

@@ -62,12 +62,15 @@ def _address_known(fields: Mapping) -> bool:
     return bool(bucket and path and (fields.get("bucket_id") or fields.get("id") or path.startswith("/")))
 
 
-def check_writable(caller: Caller, address: Address, size: int = 0) -> None:
-    """Authorize `write`, refuse early when another user holds the lock or the bucket's quota has no room for `size`
-    more bytes (and a new file): both are checked again when the version is recorded."""
+def check_writable(caller: Caller, address: Address, size: int = 0, *, expiring: bool = False) -> None:
+    """Authorize `write` (and `delete` when the upload gives an existing file an expiry: expiring deletes it), refuse
+    early when another user holds the lock or the bucket's quota has no room for `size` more bytes (and a new file):
+    all are checked again when the version is recorded."""
     policy().require(caller.principal, address_target(address), "write")
     existing = find_file(FileRef(address=address))
     if existing is not None:
+        if expiring:
+            policy().require(caller.principal, address_target(address), "delete")
         ensure_unlocked(existing, caller)
     quotas.ensure_room(address, size, new_file=existing is None)
 
@@ -93,8 +96,8 @@ def proxy_upload(caller: Caller, form: StreamingForm | None, query: Mapping[str,
     address = parse_address(fields)
     if form.file is None:
         raise NoFile("The form has no file part.")
-    _expires_at(upload_fields(fields).expiry)  # a bad optional field fails before any byte is stored
-    check_writable(caller, address)
+    expiring = _expires_at(upload_fields(fields).expiry) is not None  # a bad field fails before any byte is stored
+    check_writable(caller, address, expiring=expiring)
     db.session.rollback()  # end the checks' transaction: the lock is checked again when the version is recorded
     bucket, key = physical_bucket(address.bucket), new_object_key(address.bucket_id)
     try:
@@ -137,7 +140,7 @@ def presign_upload(caller: Caller, request: PresignUpload) -> dict:
         raise PayloadTooLarge(f"The file exceeds the limit of {setting('MAX_UPLOAD_SIZE')} bytes.")
     if content_type:
         check_type(content_type)
-    check_writable(caller, address, size or 0)
+    check_writable(caller, address, size or 0, expiring=file_expires_at is not None)
     bucket, key = physical_bucket(address.bucket), new_object_key(address.bucket_id)
     expires_at = now() + timedelta(seconds=expires_in)
     if method == "POST":

@@ -133,6 +133,8 @@ def record_version(
     if tags is not None:
         file.tags = tags
     if expires_at is not None:
+        if not created:  # an expiry deletes the file: on an existing one it takes the right to delete it
+            policy().require(caller.principal, target_of(file), "delete")
         file.expires_at = expires_at
     settle_status(file)
     return file, version
@@ -220,10 +222,13 @@ def _count(file_id: uuid.UUID, *conditions) -> int:
     return db.session.scalar(sa.select(sa.func.count()).where(FileVersion.file_id == file_id, *conditions))
 
 
-def mark_corrupted(version_id: uuid.UUID) -> None:
-    """Flag a version whose object is gone. Does not commit."""
+def mark_corrupted(version_id: uuid.UUID, object_key: str) -> None:
+    """Flag a version whose object `object_key` is gone, unless the version points elsewhere by now (a move to
+    another bucket gave it a new key: the old one going is no corruption). Does not commit."""
     db.session.execute(
-        sa.update(FileVersion).where(FileVersion.id == version_id).values(status=VersionStatus.corrupted)
+        sa.update(FileVersion)
+        .where(FileVersion.id == version_id, FileVersion.object_key == object_key)
+        .values(status=VersionStatus.corrupted)
     )
 
 
@@ -257,18 +262,21 @@ def _copy_bytes(source: _Source, bucket_type: str, bucket_id: str) -> tuple[str,
     try:
         store().copy(source.bucket, source.stored.key, bucket, key)
     except ObjectNotFound:
-        mark_corrupted(source.version_id)
+        mark_corrupted(source.version_id, source.stored.key)
         db.session.commit()
         raise ObjectMissing() from None
     stored = source.stored
     return bucket, StoredObject(key, stored.size, stored.checksum, stored.mime_type)
 
 
-def _reload_for_update(file_id: uuid.UUID) -> File:
-    """The live file row, locked for this transaction; FileNotFound when it was deleted meanwhile."""
+def _reload_for_update(file_id: uuid.UUID, *, bytes_in: str | None = None) -> File:
+    """The live file row, locked for this transaction; FileNotFound when it was deleted meanwhile, VersionConflict
+    when it was moved to another physical bucket than `bytes_in`, where its new version's bytes were copied."""
     file = find_file(FileRef(file_id=file_id), for_update=True)
     if file is None:
         raise FileNotFound()
+    if bytes_in is not None and physical_bucket(file.bucket_type) != bytes_in:
+        raise VersionConflict("The file was moved to another bucket meanwhile; try again.")
     return file
 
 
@@ -342,7 +350,7 @@ def commit_version(caller: Caller, command: CommitCommand) -> dict:
     source = _Source.of(working)
     bucket, stored = _copy_bytes(source, bucket_type, bucket_id)
     with fresh_object(bucket, stored.key):
-        target = _reload_for_update(target_id)  # serializes with lock takers and deciders
+        target = _reload_for_update(target_id, bytes_in=bucket)  # serializes with lock takers and deciders
         ensure_unlocked(target, caller)  # a lease broken and re-taken by someone else stops this commit
         number = next_version_number(target, base=base)
         if number is None:
@@ -417,7 +425,7 @@ def restore_version(caller: Caller, version_id: uuid.UUID, command: RestoreVersi
     source = _Source.of(file, version)
     bucket, stored = _copy_bytes(source, str(file.bucket_type), file.bucket_id)
     with fresh_object(bucket, stored.key):
-        file = _reload_for_update(source.file_id)
+        file = _reload_for_update(source.file_id, bytes_in=bucket)
         ensure_unlocked(file, caller)
         number = next_version_number(file, base=base)
         if number is None:

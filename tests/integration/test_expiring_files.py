@@ -12,13 +12,25 @@ import pytest
 import sqlalchemy as sa
 
 from app.clock import ManualClock
-from tests.support.files_api import add_lock, audit_rows, error, metadata, object_exists, upload
+from tests.support.files_api import (
+    EVERYTHING,
+    MEMBER,
+    add_lock,
+    audit_rows,
+    error,
+    metadata,
+    object_exists,
+    proxy_upload,
+    upload,
+)
 from tests.support.presigned import confirm, presign, send_put
 from tests.support.webhooks import SECRET
 
 pytestmark = pytest.mark.integration
 
 HOUR = 3600
+TEAM = {("p1", "o1"): ("owner", EVERYTHING), ("p1", "m1"): ("member", MEMBER)}  # the member may not delete
+PROJECT = {"bucket": "projects", "id": "p1", "path": "plans/site.pdf"}
 WHERE = {"bucket": "users", "id": "u1", "path": "docs/a.txt"}
 METADATA = {"bucket_type": "users", "bucket_id": "u1", "logical_path": "docs/a.txt"}
 
@@ -339,3 +351,48 @@ def test_a_restore_onto_the_address_of_an_expired_file_takes_it(app, client, aut
     assert restored.status_code == 200, restored.get_json()
     assert metadata(client, auth("u1"), **METADATA)["file"]["id"] == trashed["file_id"]
     assert file_row(app, expiring["file_id"]) is None
+
+
+def test_an_expiry_on_an_existing_file_takes_the_right_to_delete_it(app, client, auth, team, clock):
+    owned = proxy_upload(client, auth("o1"), PROJECT, b"%PDF-1.4 owner\n")["data"]
+    where = {"bucket_type": "projects", "bucket_id": "p1", "logical_path": "plans/site.pdf"}
+    # a member who may write but not delete cannot make the file go away by giving it an expiry
+    body = {"file_id": owned["file_id"], "expires_in": 60}
+    error(client.patch("/metadata", json=body, headers=auth("m1")), 403, "access_denied")
+    error(
+        client.post(
+            "/upload/proxy",
+            data={**PROJECT, "expires_in": "60", "file": (_bytes(), "site.pdf")},
+            content_type="multipart/form-data",
+            headers=auth("m1"),
+        ),
+        403,
+        "access_denied",
+    )
+    presigned = client.post("/upload/presign", json={**PROJECT, "file_expires_in": 60}, headers=auth("m1"))
+    error(presigned, 403, "access_denied")
+    assert metadata(client, auth("o1"), **where)["file"]["expires_at"] is None
+    assert metadata(client, auth("o1"), **where)["file"]["current_version_number"] == 1
+    # ... but may upload a version without one, give a new file an expiry, and clear one
+    proxy_upload(client, auth("m1"), PROJECT, b"%PDF-1.4 member\n")
+    proxy_upload(client, auth("m1"), {**PROJECT, "path": "plans/draft.pdf"}, b"%PDF-1.4 draft\n", expires_in="60")
+    assert client.patch("/metadata", json={**body, "expires_in": 600}, headers=auth("o1")).status_code == 200
+    cleared = client.patch("/metadata", json={"file_id": owned["file_id"], "expires_at": None}, headers=auth("m1"))
+    assert cleared.status_code == 200, cleared.get_json()
+    clock.advance(601)
+    assert metadata(client, auth("o1"), **where)["file"]["id"] == owned["file_id"]
+
+
+def test_an_expired_file_leaves_the_trash_too(app, client, auth, clock):
+    upload(client, auth("u1"), expires_in="600")
+    assert client.delete("/delete", query_string=METADATA, headers=auth("u1")).status_code == 200
+    trash = {"bucket": "users", "id": "u1"}
+
+    def trashed():
+        response = client.get("/trash", query_string=trash, headers=auth("u1"))
+        assert response.status_code == 200, response.get_json()
+        return [f["logical_path"] for f in response.get_json()["files"]]
+
+    assert trashed() == ["docs/a.txt"]
+    clock.advance(601)
+    assert trashed() == []
