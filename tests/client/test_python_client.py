@@ -12,7 +12,7 @@ import httpx
 import pytest
 from storage_client.api.files import get_list, get_metadata
 from storage_client.models import Error, File, FileList
-from storage_client_ext import Address, MultipartIncomplete, StorageClient, StorageServiceError
+from storage_client_ext import Address, StorageClient, StorageServiceError, UploadOver
 
 from tests.support.tokens import make_token
 
@@ -164,7 +164,7 @@ def test_an_interrupted_resumable_upload_resumes_with_the_missing_parts_only(cli
     assert sink.getvalue() == content
 
 
-def test_a_resumable_upload_that_cannot_go_on_names_its_upload_id(client, tmp_path):
+def test_a_resumable_upload_that_is_over_is_not_resumed_again(client, tmp_path):
     source = tmp_path / "gone.bin"
     source.write_bytes(pattern(PART + 1))
     address = Address("users", "u1", "big/gone.bin")
@@ -172,8 +172,19 @@ def test_a_resumable_upload_that_cannot_go_on_names_its_upload_id(client, tmp_pa
     body = {**address.fields(), "size": PART + 1}
     upload_id = http.post("/upload/multipart", json=body).json()["data"]["upload_id"]
     assert http.delete(f"/upload/multipart/{upload_id}").status_code == 200  # aborted meanwhile
-    with pytest.raises(MultipartIncomplete) as incomplete:
+    with pytest.raises(UploadOver) as over:
         client.upload_multipart(address, source, upload_id=upload_id)
-    assert incomplete.value.upload_id == upload_id
-    assert isinstance(incomplete.value.__cause__, StorageServiceError)
-    assert incomplete.value.__cause__.code == "invalid_state"
+    assert (over.value.upload_id, over.value.status) == (upload_id, "failed")
+
+
+def test_resuming_an_upload_whose_completion_answer_was_lost_names_its_version(client, tmp_path):
+    content = pattern(PART + 1)
+    source = tmp_path / "done.bin"
+    source.write_bytes(content)
+    address = Address("users", "u1", "big/done.bin")
+    body = {**address.fields(), "size": len(content), "checksum_sha256": hashlib.sha256(content).hexdigest()}
+    upload_id = str(client.api.get_httpx_client().post("/upload/multipart", json=body).json()["data"]["upload_id"])
+    done = client.upload_multipart(address, source, upload_id=upload_id)  # its answer lost: the client tries again
+    with pytest.raises(UploadOver) as over:
+        client.upload_multipart(address, source, upload_id=upload_id)
+    assert over.value.status == "confirmed" and over.value.version_id == str(done.version_id)

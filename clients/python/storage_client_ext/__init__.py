@@ -7,6 +7,7 @@ from storage_client_ext.streaming import (
     MultipartIncomplete,
     StorageClient,
     StorageServiceError,
+    UploadOver,
 )
 
-__all__ = ["Address", "Downloaded", "MultipartIncomplete", "StorageClient", "StorageServiceError"]
+__all__ = ["Address", "Downloaded", "MultipartIncomplete", "StorageClient", "StorageServiceError", "UploadOver"]

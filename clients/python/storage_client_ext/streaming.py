@@ -33,6 +33,14 @@ class MultipartIncomplete(Exception):
         self.upload_id = upload_id
 
 
+class UploadOver(Exception):
+    """The resumable upload cannot go on: `status` is `confirmed` (it became `version_id`), `failed` or `expired`."""
+
+    def __init__(self, upload_id: str, status: str, version_id: str | None = None) -> None:
+        super().__init__(f"multipart upload {upload_id} is {status}: nothing left to resume")
+        self.upload_id, self.status, self.version_id = upload_id, status, version_id
+
+
 class StorageServiceError(Exception):
     """An answer in the service's one error format: `status`, `code` (e.g. quota_exceeded), `detail`, the body."""
 
@@ -171,6 +179,8 @@ class StorageClient:
             stored: set[int] = set()
         else:
             session = self._json(self.api.get_httpx_client().get(f"/upload/multipart/{upload_id}"), 200)
+            if session["status"] != "pending":  # completed (its answer lost), failed, aborted or expired: over
+                raise UploadOver(str(upload_id), session["status"], session.get("version_id"))
             parts = session["parts"]
             stored = {p["part_number"] for p in parts if p["size"] == _part_length(session, p["part_number"])}
         upload_id = str(session["upload_id"])
