@@ -192,3 +192,16 @@ def test_pages_spend_the_reads_budget_and_say_when_to_retry(make_app):
     refused = client.get("/ui")
     assert refused.status_code == 429 and refused.mimetype == "text/html"
     assert int(refused.headers["Retry-After"]) > 0 and "rate_limited" in refused.get_data(as_text=True)
+
+
+def test_the_file_page_shows_when_the_file_expires(page_client):
+    client = signed_in(page_client)
+    bearer = {"Authorization": f"Bearer {make_token('u1')}"}
+    page_client.application.config["MAX_FILE_TTL"] = 100 * 365 * 24 * 3600  # far enough for 2099
+    for path, extra in (("docs/keep.txt", {}), ("docs/brief.txt", {"expires_at": "2099-01-02T03:04:05+00:00"})):
+        form = {"bucket": "users", "id": "u1", "path": path, "file": (io.BytesIO(b"x"), "x.txt"), **extra}
+        assert client.post("/upload/proxy", data=form, headers=bearer).status_code == 201
+    kept = client.get("/ui/file?bucket=users&id=u1&path=docs/keep.txt").get_data(as_text=True)
+    assert "<dt>Expires</dt><dd>Never</dd>" in kept
+    brief = client.get("/ui/file?bucket=users&id=u1&path=docs/brief.txt").get_data(as_text=True)
+    assert '<dt>Expires</dt><dd><time datetime="2099-01-02T03:04:05+00:00">' in brief
