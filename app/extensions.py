@@ -24,6 +24,13 @@ class ArgumentsParser(FlaskParser):
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = ArgumentsParser()
 
+    def alt_response(self, status_code, response=None, *, schema=None, **kwargs):
+        """An error answer documented without a body has the one error body (contract §4): the spec says so, and
+        generated clients parse it."""
+        if response is None and schema is None and int(status_code) >= 400:
+            schema = ErrorSchema
+        return super().alt_response(status_code, response, schema=schema, **kwargs)
+
 
 class Api(flask_smorest.Api):
     ERROR_SCHEMA = ErrorSchema

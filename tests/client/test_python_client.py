@@ -91,6 +91,7 @@ def test_refusals_arrive_as_errors_with_the_services_code(client, server):
     assert (missing.value.status, missing.value.code) == (404, "file_not_found")
     answer = get_metadata.sync_detailed(client=client.api, bucket="users", id="u1", path="nothing-here.txt")
     assert answer.status_code == 404 and Error.from_dict(json.loads(answer.content)).message == "file_not_found"
+    assert isinstance(answer.parsed, Error) and answer.parsed.message == "file_not_found"  # the spec names the body
     admin = {"Authorization": f"Bearer {make_token('root', roles=['admin'])}"}
     limited = httpx.put(
         f"{server.url}/usage", params={"bucket": "users", "id": "u1"}, json={"max_bytes": 10}, headers=admin

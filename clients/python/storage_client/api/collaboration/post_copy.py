@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -29,7 +29,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | CopyCommand | Error:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CopyCommand | Error:
     if response.status_code == 201:
         response_201 = CopyCommand.from_dict(response.json())
 
@@ -41,11 +41,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_400
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     if response.status_code == 507:
-        response_507 = cast(Any, None)
+        response_507 = Error.from_dict(response.json())
+
         return response_507
 
     response_default = Error.from_dict(response.json())
@@ -53,9 +55,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     return response_default
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | CopyCommand | Error]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[CopyCommand | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,7 +68,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CopyRequest,
-) -> Response[Any | CopyCommand | Error]:
+) -> Response[CopyCommand | Error]:
     """Copy a file (server-side), locking the source by default.
 
     Args:
@@ -79,7 +79,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | CopyCommand | Error]
+        Response[CopyCommand | Error]
     """
 
     kwargs = _get_kwargs(
@@ -97,7 +97,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CopyRequest,
-) -> Any | CopyCommand | Error | None:
+) -> CopyCommand | Error | None:
     """Copy a file (server-side), locking the source by default.
 
     Args:
@@ -108,7 +108,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | CopyCommand | Error
+        CopyCommand | Error
     """
 
     return sync_detailed(
@@ -121,7 +121,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CopyRequest,
-) -> Response[Any | CopyCommand | Error]:
+) -> Response[CopyCommand | Error]:
     """Copy a file (server-side), locking the source by default.
 
     Args:
@@ -132,7 +132,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | CopyCommand | Error]
+        Response[CopyCommand | Error]
     """
 
     kwargs = _get_kwargs(
@@ -148,7 +148,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CopyRequest,
-) -> Any | CopyCommand | Error | None:
+) -> CopyCommand | Error | None:
     """Copy a file (server-side), locking the source by default.
 
     Args:
@@ -159,7 +159,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | CopyCommand | Error
+        CopyCommand | Error
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -29,7 +29,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | LockCommand:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | LockCommand:
     if response.status_code == 200:
         response_200 = LockCommand.from_dict(response.json())
 
@@ -41,7 +41,8 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_400
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     response_default = Error.from_dict(response.json())
@@ -49,9 +50,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     return response_default
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | LockCommand]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | LockCommand]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,7 +63,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: LockRequest,
-) -> Response[Any | Error | LockCommand]:
+) -> Response[Error | LockCommand]:
     """Take or renew a lock (a lease with a TTL).
 
     Args:
@@ -75,7 +74,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | LockCommand]
+        Response[Error | LockCommand]
     """
 
     kwargs = _get_kwargs(
@@ -93,7 +92,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: LockRequest,
-) -> Any | Error | LockCommand | None:
+) -> Error | LockCommand | None:
     """Take or renew a lock (a lease with a TTL).
 
     Args:
@@ -104,7 +103,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | LockCommand
+        Error | LockCommand
     """
 
     return sync_detailed(
@@ -117,7 +116,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: LockRequest,
-) -> Response[Any | Error | LockCommand]:
+) -> Response[Error | LockCommand]:
     """Take or renew a lock (a lease with a TTL).
 
     Args:
@@ -128,7 +127,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | LockCommand]
+        Response[Error | LockCommand]
     """
 
     kwargs = _get_kwargs(
@@ -144,7 +143,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: LockRequest,
-) -> Any | Error | LockCommand | None:
+) -> Error | LockCommand | None:
     """Take or renew a lock (a lease with a TTL).
 
     Args:
@@ -155,7 +154,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | LockCommand
+        Error | LockCommand
     """
 
     return (

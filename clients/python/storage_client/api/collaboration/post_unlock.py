@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -29,7 +29,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | UnlockCommand:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | UnlockCommand:
     if response.status_code == 200:
         response_200 = UnlockCommand.from_dict(response.json())
 
@@ -41,7 +41,8 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_400
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     response_default = Error.from_dict(response.json())
@@ -51,7 +52,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | UnlockCommand]:
+) -> Response[Error | UnlockCommand]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,7 +65,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UnlockRequest,
-) -> Response[Any | Error | UnlockCommand]:
+) -> Response[Error | UnlockCommand]:
     """Release a lock; `force` breaks another user's lock when allowed.
 
     Args:
@@ -75,7 +76,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | UnlockCommand]
+        Response[Error | UnlockCommand]
     """
 
     kwargs = _get_kwargs(
@@ -93,7 +94,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: UnlockRequest,
-) -> Any | Error | UnlockCommand | None:
+) -> Error | UnlockCommand | None:
     """Release a lock; `force` breaks another user's lock when allowed.
 
     Args:
@@ -104,7 +105,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | UnlockCommand
+        Error | UnlockCommand
     """
 
     return sync_detailed(
@@ -117,7 +118,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UnlockRequest,
-) -> Response[Any | Error | UnlockCommand]:
+) -> Response[Error | UnlockCommand]:
     """Release a lock; `force` breaks another user's lock when allowed.
 
     Args:
@@ -128,7 +129,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | UnlockCommand]
+        Response[Error | UnlockCommand]
     """
 
     kwargs = _get_kwargs(
@@ -144,7 +145,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: UnlockRequest,
-) -> Any | Error | UnlockCommand | None:
+) -> Error | UnlockCommand | None:
     """Release a lock; `force` breaks another user's lock when allowed.
 
     Args:
@@ -155,7 +156,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | UnlockCommand
+        Error | UnlockCommand
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -29,7 +29,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | CommitCommand | Error:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CommitCommand | Error:
     if response.status_code == 201:
         response_201 = CommitCommand.from_dict(response.json())
 
@@ -41,11 +41,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_400
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     if response.status_code == 507:
-        response_507 = cast(Any, None)
+        response_507 = Error.from_dict(response.json())
+
         return response_507
 
     response_default = Error.from_dict(response.json())
@@ -55,7 +57,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | CommitCommand | Error]:
+) -> Response[CommitCommand | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,7 +70,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CommitRequest,
-) -> Response[Any | CommitCommand | Error]:
+) -> Response[CommitCommand | Error]:
     """Commit a working copy back as a new version pending validation.
 
     Args:
@@ -79,7 +81,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | CommitCommand | Error]
+        Response[CommitCommand | Error]
     """
 
     kwargs = _get_kwargs(
@@ -97,7 +99,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CommitRequest,
-) -> Any | CommitCommand | Error | None:
+) -> CommitCommand | Error | None:
     """Commit a working copy back as a new version pending validation.
 
     Args:
@@ -108,7 +110,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | CommitCommand | Error
+        CommitCommand | Error
     """
 
     return sync_detailed(
@@ -121,7 +123,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CommitRequest,
-) -> Response[Any | CommitCommand | Error]:
+) -> Response[CommitCommand | Error]:
     """Commit a working copy back as a new version pending validation.
 
     Args:
@@ -132,7 +134,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | CommitCommand | Error]
+        Response[CommitCommand | Error]
     """
 
     kwargs = _get_kwargs(
@@ -148,7 +150,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CommitRequest,
-) -> Any | CommitCommand | Error | None:
+) -> CommitCommand | Error | None:
     """Commit a working copy back as a new version pending validation.
 
     Args:
@@ -159,7 +161,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | CommitCommand | Error
+        CommitCommand | Error
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -35,7 +35,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ApproveCommand | Error:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ApproveCommand | Error:
     if response.status_code == 200:
         response_200 = ApproveCommand.from_dict(response.json())
 
@@ -47,11 +47,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_400
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     response_default = Error.from_dict(response.json())
@@ -61,7 +63,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ApproveCommand | Error]:
+) -> Response[ApproveCommand | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -75,7 +77,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: Decision | Unset = UNSET,
-) -> Response[Any | ApproveCommand | Error]:
+) -> Response[ApproveCommand | Error]:
     """Approve a pending version: it becomes current.
 
     Args:
@@ -87,7 +89,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ApproveCommand | Error]
+        Response[ApproveCommand | Error]
     """
 
     kwargs = _get_kwargs(
@@ -107,7 +109,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: Decision | Unset = UNSET,
-) -> Any | ApproveCommand | Error | None:
+) -> ApproveCommand | Error | None:
     """Approve a pending version: it becomes current.
 
     Args:
@@ -119,7 +121,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ApproveCommand | Error
+        ApproveCommand | Error
     """
 
     return sync_detailed(
@@ -134,7 +136,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: Decision | Unset = UNSET,
-) -> Response[Any | ApproveCommand | Error]:
+) -> Response[ApproveCommand | Error]:
     """Approve a pending version: it becomes current.
 
     Args:
@@ -146,7 +148,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ApproveCommand | Error]
+        Response[ApproveCommand | Error]
     """
 
     kwargs = _get_kwargs(
@@ -164,7 +166,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: Decision | Unset = UNSET,
-) -> Any | ApproveCommand | Error | None:
+) -> ApproveCommand | Error | None:
     """Approve a pending version: it becomes current.
 
     Args:
@@ -176,7 +178,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ApproveCommand | Error
+        ApproveCommand | Error
     """
 
     return (

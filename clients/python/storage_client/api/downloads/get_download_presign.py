@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 import httpx
@@ -69,20 +69,20 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Error | PresignedDownload:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | PresignedDownload:
     if response.status_code == 200:
         response_200 = PresignedDownload.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = cast(Any, None)
+        response_400 = Error.from_dict(response.json())
+
         return response_400
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     response_default = Error.from_dict(response.json())
@@ -92,7 +92,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | PresignedDownload]:
+) -> Response[Error | PresignedDownload]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -113,7 +113,7 @@ def sync_detailed(
     file_id: UUID | Unset = UNSET,
     version: int | Unset = UNSET,
     expires_in: int | Unset = UNSET,
-) -> Response[Any | Error | PresignedDownload]:
+) -> Response[Error | PresignedDownload]:
     """Get a presigned GET URL of the object store (forces attachment with the stored name).
 
     Args:
@@ -132,7 +132,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | PresignedDownload]
+        Response[Error | PresignedDownload]
     """
 
     kwargs = _get_kwargs(
@@ -166,7 +166,7 @@ def sync(
     file_id: UUID | Unset = UNSET,
     version: int | Unset = UNSET,
     expires_in: int | Unset = UNSET,
-) -> Any | Error | PresignedDownload | None:
+) -> Error | PresignedDownload | None:
     """Get a presigned GET URL of the object store (forces attachment with the stored name).
 
     Args:
@@ -185,7 +185,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | PresignedDownload
+        Error | PresignedDownload
     """
 
     return sync_detailed(
@@ -214,7 +214,7 @@ async def asyncio_detailed(
     file_id: UUID | Unset = UNSET,
     version: int | Unset = UNSET,
     expires_in: int | Unset = UNSET,
-) -> Response[Any | Error | PresignedDownload]:
+) -> Response[Error | PresignedDownload]:
     """Get a presigned GET URL of the object store (forces attachment with the stored name).
 
     Args:
@@ -233,7 +233,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | PresignedDownload]
+        Response[Error | PresignedDownload]
     """
 
     kwargs = _get_kwargs(
@@ -265,7 +265,7 @@ async def asyncio(
     file_id: UUID | Unset = UNSET,
     version: int | Unset = UNSET,
     expires_in: int | Unset = UNSET,
-) -> Any | Error | PresignedDownload | None:
+) -> Error | PresignedDownload | None:
     """Get a presigned GET URL of the object store (forces attachment with the stored name).
 
     Args:
@@ -284,7 +284,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | PresignedDownload
+        Error | PresignedDownload
     """
 
     return (

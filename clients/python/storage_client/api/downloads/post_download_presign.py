@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -29,20 +29,20 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Error | PresignedDownload:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | PresignedDownload:
     if response.status_code == 200:
         response_200 = PresignedDownload.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = cast(Any, None)
+        response_400 = Error.from_dict(response.json())
+
         return response_400
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     response_default = Error.from_dict(response.json())
@@ -52,7 +52,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | PresignedDownload]:
+) -> Response[Error | PresignedDownload]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -65,7 +65,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: PresignDownloadBody,
-) -> Response[Any | Error | PresignedDownload]:
+) -> Response[Error | PresignedDownload]:
     """Get a presigned GET URL, the address in a JSON body (the same fields and answer as the GET).
 
     Args:
@@ -76,7 +76,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | PresignedDownload]
+        Response[Error | PresignedDownload]
     """
 
     kwargs = _get_kwargs(
@@ -94,7 +94,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: PresignDownloadBody,
-) -> Any | Error | PresignedDownload | None:
+) -> Error | PresignedDownload | None:
     """Get a presigned GET URL, the address in a JSON body (the same fields and answer as the GET).
 
     Args:
@@ -105,7 +105,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | PresignedDownload
+        Error | PresignedDownload
     """
 
     return sync_detailed(
@@ -118,7 +118,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: PresignDownloadBody,
-) -> Response[Any | Error | PresignedDownload]:
+) -> Response[Error | PresignedDownload]:
     """Get a presigned GET URL, the address in a JSON body (the same fields and answer as the GET).
 
     Args:
@@ -129,7 +129,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | PresignedDownload]
+        Response[Error | PresignedDownload]
     """
 
     kwargs = _get_kwargs(
@@ -145,7 +145,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: PresignDownloadBody,
-) -> Any | Error | PresignedDownload | None:
+) -> Error | PresignedDownload | None:
     """Get a presigned GET URL, the address in a JSON body (the same fields and answer as the GET).
 
     Args:
@@ -156,7 +156,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | PresignedDownload
+        Error | PresignedDownload
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 import httpx
@@ -73,7 +73,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | DeleteCommand | Error:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> DeleteCommand | Error:
     if response.status_code == 200:
         response_200 = DeleteCommand.from_dict(response.json())
 
@@ -85,11 +85,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_400
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     response_default = Error.from_dict(response.json())
@@ -99,7 +101,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | DeleteCommand | Error]:
+) -> Response[DeleteCommand | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -120,7 +122,7 @@ def sync_detailed(
     path: str | Unset = UNSET,
     file_id: UUID | Unset = UNSET,
     physical: bool | Unset = False,
-) -> Response[Any | DeleteCommand | Error]:
+) -> Response[DeleteCommand | Error]:
     """Delete a file named in the JSON body or the query: archived (logical, default) or purged
     (`physical`).
 
@@ -140,7 +142,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | DeleteCommand | Error]
+        Response[DeleteCommand | Error]
     """
 
     kwargs = _get_kwargs(
@@ -174,7 +176,7 @@ def sync(
     path: str | Unset = UNSET,
     file_id: UUID | Unset = UNSET,
     physical: bool | Unset = False,
-) -> Any | DeleteCommand | Error | None:
+) -> DeleteCommand | Error | None:
     """Delete a file named in the JSON body or the query: archived (logical, default) or purged
     (`physical`).
 
@@ -194,7 +196,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | DeleteCommand | Error
+        DeleteCommand | Error
     """
 
     return sync_detailed(
@@ -223,7 +225,7 @@ async def asyncio_detailed(
     path: str | Unset = UNSET,
     file_id: UUID | Unset = UNSET,
     physical: bool | Unset = False,
-) -> Response[Any | DeleteCommand | Error]:
+) -> Response[DeleteCommand | Error]:
     """Delete a file named in the JSON body or the query: archived (logical, default) or purged
     (`physical`).
 
@@ -243,7 +245,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | DeleteCommand | Error]
+        Response[DeleteCommand | Error]
     """
 
     kwargs = _get_kwargs(
@@ -275,7 +277,7 @@ async def asyncio(
     path: str | Unset = UNSET,
     file_id: UUID | Unset = UNSET,
     physical: bool | Unset = False,
-) -> Any | DeleteCommand | Error | None:
+) -> DeleteCommand | Error | None:
     """Delete a file named in the JSON body or the query: archived (logical, default) or purged
     (`physical`).
 
@@ -295,7 +297,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | DeleteCommand | Error
+        DeleteCommand | Error
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -88,14 +88,15 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | FileList:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | FileList:
     if response.status_code == 200:
         response_200 = FileList.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = cast(Any, None)
+        response_400 = Error.from_dict(response.json())
+
         return response_400
 
     response_default = Error.from_dict(response.json())
@@ -103,9 +104,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     return response_default
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | FileList]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | FileList]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -131,7 +130,7 @@ def sync_detailed(
     category: GetListCategory | Unset = UNSET,
     status: GetListStatus | Unset = UNSET,
     include_deleted: bool | Unset = False,
-) -> Response[Any | Error | FileList]:
+) -> Response[Error | FileList]:
     """List the files under a folder (recursive by default), ordered by path, paginated (page, offset or
     cursor).
 
@@ -156,7 +155,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | FileList]
+        Response[Error | FileList]
     """
 
     kwargs = _get_kwargs(
@@ -200,7 +199,7 @@ def sync(
     category: GetListCategory | Unset = UNSET,
     status: GetListStatus | Unset = UNSET,
     include_deleted: bool | Unset = False,
-) -> Any | Error | FileList | None:
+) -> Error | FileList | None:
     """List the files under a folder (recursive by default), ordered by path, paginated (page, offset or
     cursor).
 
@@ -225,7 +224,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | FileList
+        Error | FileList
     """
 
     return sync_detailed(
@@ -264,7 +263,7 @@ async def asyncio_detailed(
     category: GetListCategory | Unset = UNSET,
     status: GetListStatus | Unset = UNSET,
     include_deleted: bool | Unset = False,
-) -> Response[Any | Error | FileList]:
+) -> Response[Error | FileList]:
     """List the files under a folder (recursive by default), ordered by path, paginated (page, offset or
     cursor).
 
@@ -289,7 +288,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | FileList]
+        Response[Error | FileList]
     """
 
     kwargs = _get_kwargs(
@@ -331,7 +330,7 @@ async def asyncio(
     category: GetListCategory | Unset = UNSET,
     status: GetListStatus | Unset = UNSET,
     include_deleted: bool | Unset = False,
-) -> Any | Error | FileList | None:
+) -> Error | FileList | None:
     """List the files under a folder (recursive by default), ordered by path, paginated (page, offset or
     cursor).
 
@@ -356,7 +355,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | FileList
+        Error | FileList
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 import httpx
@@ -70,7 +70,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | Metadata:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Metadata:
     if response.status_code == 200:
         response_200 = Metadata.from_dict(response.json())
 
@@ -82,7 +82,8 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_400
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     response_default = Error.from_dict(response.json())
@@ -90,9 +91,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     return response_default
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | Metadata]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Metadata]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -114,7 +113,7 @@ def sync_detailed(
     include_versions: bool | Unset = False,
     include_locks: bool | Unset = False,
     include_audit: bool | Unset = False,
-) -> Response[Any | Error | Metadata]:
+) -> Response[Error | Metadata]:
     """A file's metadata, current version and optionally its versions, lock history and audit trail.
 
     Args:
@@ -134,7 +133,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | Metadata]
+        Response[Error | Metadata]
     """
 
     kwargs = _get_kwargs(
@@ -170,7 +169,7 @@ def sync(
     include_versions: bool | Unset = False,
     include_locks: bool | Unset = False,
     include_audit: bool | Unset = False,
-) -> Any | Error | Metadata | None:
+) -> Error | Metadata | None:
     """A file's metadata, current version and optionally its versions, lock history and audit trail.
 
     Args:
@@ -190,7 +189,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | Metadata
+        Error | Metadata
     """
 
     return sync_detailed(
@@ -221,7 +220,7 @@ async def asyncio_detailed(
     include_versions: bool | Unset = False,
     include_locks: bool | Unset = False,
     include_audit: bool | Unset = False,
-) -> Response[Any | Error | Metadata]:
+) -> Response[Error | Metadata]:
     """A file's metadata, current version and optionally its versions, lock history and audit trail.
 
     Args:
@@ -241,7 +240,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | Metadata]
+        Response[Error | Metadata]
     """
 
     kwargs = _get_kwargs(
@@ -275,7 +274,7 @@ async def asyncio(
     include_versions: bool | Unset = False,
     include_locks: bool | Unset = False,
     include_audit: bool | Unset = False,
-) -> Any | Error | Metadata | None:
+) -> Error | Metadata | None:
     """A file's metadata, current version and optionally its versions, lock history and audit trail.
 
     Args:
@@ -295,7 +294,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | Metadata
+        Error | Metadata
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 import httpx
@@ -69,9 +69,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Error | MetadataUpdateCommand:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | MetadataUpdateCommand:
     if response.status_code == 200:
         response_200 = MetadataUpdateCommand.from_dict(response.json())
 
@@ -83,11 +81,13 @@ def _parse_response(
         return response_400
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     response_default = Error.from_dict(response.json())
@@ -97,7 +97,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | MetadataUpdateCommand]:
+) -> Response[Error | MetadataUpdateCommand]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -117,7 +117,7 @@ def sync_detailed(
     logical_path: str | Unset = UNSET,
     path: str | Unset = UNSET,
     file_id: UUID | Unset = UNSET,
-) -> Response[Any | Error | MetadataUpdateCommand]:
+) -> Response[Error | MetadataUpdateCommand]:
     """Replace a file's tags and/or set its description (other fields are refused).
 
     Args:
@@ -135,7 +135,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | MetadataUpdateCommand]
+        Response[Error | MetadataUpdateCommand]
     """
 
     kwargs = _get_kwargs(
@@ -167,7 +167,7 @@ def sync(
     logical_path: str | Unset = UNSET,
     path: str | Unset = UNSET,
     file_id: UUID | Unset = UNSET,
-) -> Any | Error | MetadataUpdateCommand | None:
+) -> Error | MetadataUpdateCommand | None:
     """Replace a file's tags and/or set its description (other fields are refused).
 
     Args:
@@ -185,7 +185,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | MetadataUpdateCommand
+        Error | MetadataUpdateCommand
     """
 
     return sync_detailed(
@@ -212,7 +212,7 @@ async def asyncio_detailed(
     logical_path: str | Unset = UNSET,
     path: str | Unset = UNSET,
     file_id: UUID | Unset = UNSET,
-) -> Response[Any | Error | MetadataUpdateCommand]:
+) -> Response[Error | MetadataUpdateCommand]:
     """Replace a file's tags and/or set its description (other fields are refused).
 
     Args:
@@ -230,7 +230,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | MetadataUpdateCommand]
+        Response[Error | MetadataUpdateCommand]
     """
 
     kwargs = _get_kwargs(
@@ -260,7 +260,7 @@ async def asyncio(
     logical_path: str | Unset = UNSET,
     path: str | Unset = UNSET,
     file_id: UUID | Unset = UNSET,
-) -> Any | Error | MetadataUpdateCommand | None:
+) -> Error | MetadataUpdateCommand | None:
     """Replace a file's tags and/or set its description (other fields are refused).
 
     Args:
@@ -278,7 +278,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | MetadataUpdateCommand
+        Error | MetadataUpdateCommand
     """
 
     return (

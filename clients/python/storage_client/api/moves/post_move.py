@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -29,26 +29,30 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | MoveCommand:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | MoveCommand:
     if response.status_code == 200:
         response_200 = MoveCommand.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = cast(Any, None)
+        response_400 = Error.from_dict(response.json())
+
         return response_400
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     if response.status_code == 507:
-        response_507 = cast(Any, None)
+        response_507 = Error.from_dict(response.json())
+
         return response_507
 
     response_default = Error.from_dict(response.json())
@@ -56,9 +60,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     return response_default
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | MoveCommand]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | MoveCommand]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -71,7 +73,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: MoveRequest,
-) -> Response[Any | Error | MoveCommand]:
+) -> Response[Error | MoveCommand]:
     """Move or rename a file (same id, versions and audit trail); across bucket addresses needs delete on
     the source.
 
@@ -83,7 +85,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | MoveCommand]
+        Response[Error | MoveCommand]
     """
 
     kwargs = _get_kwargs(
@@ -101,7 +103,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: MoveRequest,
-) -> Any | Error | MoveCommand | None:
+) -> Error | MoveCommand | None:
     """Move or rename a file (same id, versions and audit trail); across bucket addresses needs delete on
     the source.
 
@@ -113,7 +115,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | MoveCommand
+        Error | MoveCommand
     """
 
     return sync_detailed(
@@ -126,7 +128,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: MoveRequest,
-) -> Response[Any | Error | MoveCommand]:
+) -> Response[Error | MoveCommand]:
     """Move or rename a file (same id, versions and audit trail); across bucket addresses needs delete on
     the source.
 
@@ -138,7 +140,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | MoveCommand]
+        Response[Error | MoveCommand]
     """
 
     kwargs = _get_kwargs(
@@ -154,7 +156,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: MoveRequest,
-) -> Any | Error | MoveCommand | None:
+) -> Error | MoveCommand | None:
     """Move or rename a file (same id, versions and audit trail); across bucket addresses needs delete on
     the source.
 
@@ -166,7 +168,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | MoveCommand
+        Error | MoveCommand
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -25,20 +25,20 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Error | MultipartAbortCommand:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | MultipartAbortCommand:
     if response.status_code == 200:
         response_200 = MultipartAbortCommand.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     response_default = Error.from_dict(response.json())
@@ -48,7 +48,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | MultipartAbortCommand]:
+) -> Response[Error | MultipartAbortCommand]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -61,7 +61,7 @@ def sync_detailed(
     upload_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | Error | MultipartAbortCommand]:
+) -> Response[Error | MultipartAbortCommand]:
     """Abort the session; its parts are removed.
 
     Args:
@@ -72,7 +72,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | MultipartAbortCommand]
+        Response[Error | MultipartAbortCommand]
     """
 
     kwargs = _get_kwargs(
@@ -90,7 +90,7 @@ def sync(
     upload_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | Error | MultipartAbortCommand | None:
+) -> Error | MultipartAbortCommand | None:
     """Abort the session; its parts are removed.
 
     Args:
@@ -101,7 +101,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | MultipartAbortCommand
+        Error | MultipartAbortCommand
     """
 
     return sync_detailed(
@@ -114,7 +114,7 @@ async def asyncio_detailed(
     upload_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | Error | MultipartAbortCommand]:
+) -> Response[Error | MultipartAbortCommand]:
     """Abort the session; its parts are removed.
 
     Args:
@@ -125,7 +125,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | MultipartAbortCommand]
+        Response[Error | MultipartAbortCommand]
     """
 
     kwargs = _get_kwargs(
@@ -141,7 +141,7 @@ async def asyncio(
     upload_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | Error | MultipartAbortCommand | None:
+) -> Error | MultipartAbortCommand | None:
     """Abort the session; its parts are removed.
 
     Args:
@@ -152,7 +152,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | MultipartAbortCommand
+        Error | MultipartAbortCommand
     """
 
     return (

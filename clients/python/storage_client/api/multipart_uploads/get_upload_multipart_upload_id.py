@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -25,14 +25,15 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | MultipartStatus:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | MultipartStatus:
     if response.status_code == 200:
         response_200 = MultipartStatus.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     response_default = Error.from_dict(response.json())
@@ -42,7 +43,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | MultipartStatus]:
+) -> Response[Error | MultipartStatus]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -55,7 +56,7 @@ def sync_detailed(
     upload_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | Error | MultipartStatus]:
+) -> Response[Error | MultipartStatus]:
     """The session and the parts already stored (what a resuming client still has to send).
 
     Args:
@@ -66,7 +67,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | MultipartStatus]
+        Response[Error | MultipartStatus]
     """
 
     kwargs = _get_kwargs(
@@ -84,7 +85,7 @@ def sync(
     upload_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | Error | MultipartStatus | None:
+) -> Error | MultipartStatus | None:
     """The session and the parts already stored (what a resuming client still has to send).
 
     Args:
@@ -95,7 +96,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | MultipartStatus
+        Error | MultipartStatus
     """
 
     return sync_detailed(
@@ -108,7 +109,7 @@ async def asyncio_detailed(
     upload_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | Error | MultipartStatus]:
+) -> Response[Error | MultipartStatus]:
     """The session and the parts already stored (what a resuming client still has to send).
 
     Args:
@@ -119,7 +120,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | MultipartStatus]
+        Response[Error | MultipartStatus]
     """
 
     kwargs = _get_kwargs(
@@ -135,7 +136,7 @@ async def asyncio(
     upload_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | Error | MultipartStatus | None:
+) -> Error | MultipartStatus | None:
     """The session and the parts already stored (what a resuming client still has to send).
 
     Args:
@@ -146,7 +147,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | MultipartStatus
+        Error | MultipartStatus
     """
 
     return (

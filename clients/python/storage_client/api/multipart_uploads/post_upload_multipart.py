@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -31,30 +31,35 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Error | MultipartSessionCommand:
+) -> Error | MultipartSessionCommand:
     if response.status_code == 201:
         response_201 = MultipartSessionCommand.from_dict(response.json())
 
         return response_201
 
     if response.status_code == 400:
-        response_400 = cast(Any, None)
+        response_400 = Error.from_dict(response.json())
+
         return response_400
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     if response.status_code == 413:
-        response_413 = cast(Any, None)
+        response_413 = Error.from_dict(response.json())
+
         return response_413
 
     if response.status_code == 415:
-        response_415 = cast(Any, None)
+        response_415 = Error.from_dict(response.json())
+
         return response_415
 
     if response.status_code == 507:
-        response_507 = cast(Any, None)
+        response_507 = Error.from_dict(response.json())
+
         return response_507
 
     response_default = Error.from_dict(response.json())
@@ -64,7 +69,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | MultipartSessionCommand]:
+) -> Response[Error | MultipartSessionCommand]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,7 +82,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: StartMultipart,
-) -> Response[Any | Error | MultipartSessionCommand]:
+) -> Response[Error | MultipartSessionCommand]:
     """Start a resumable upload: an upload id, the part size and the part count.
 
     Args:
@@ -88,7 +93,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | MultipartSessionCommand]
+        Response[Error | MultipartSessionCommand]
     """
 
     kwargs = _get_kwargs(
@@ -106,7 +111,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: StartMultipart,
-) -> Any | Error | MultipartSessionCommand | None:
+) -> Error | MultipartSessionCommand | None:
     """Start a resumable upload: an upload id, the part size and the part count.
 
     Args:
@@ -117,7 +122,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | MultipartSessionCommand
+        Error | MultipartSessionCommand
     """
 
     return sync_detailed(
@@ -130,7 +135,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: StartMultipart,
-) -> Response[Any | Error | MultipartSessionCommand]:
+) -> Response[Error | MultipartSessionCommand]:
     """Start a resumable upload: an upload id, the part size and the part count.
 
     Args:
@@ -141,7 +146,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | MultipartSessionCommand]
+        Response[Error | MultipartSessionCommand]
     """
 
     kwargs = _get_kwargs(
@@ -157,7 +162,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: StartMultipart,
-) -> Any | Error | MultipartSessionCommand | None:
+) -> Error | MultipartSessionCommand | None:
     """Start a resumable upload: an upload id, the part size and the part count.
 
     Args:
@@ -168,7 +173,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | MultipartSessionCommand
+        Error | MultipartSessionCommand
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -25,34 +25,40 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | UploadCommand:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | UploadCommand:
     if response.status_code == 201:
         response_201 = UploadCommand.from_dict(response.json())
 
         return response_201
 
     if response.status_code == 400:
-        response_400 = cast(Any, None)
+        response_400 = Error.from_dict(response.json())
+
         return response_400
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     if response.status_code == 413:
-        response_413 = cast(Any, None)
+        response_413 = Error.from_dict(response.json())
+
         return response_413
 
     if response.status_code == 415:
-        response_415 = cast(Any, None)
+        response_415 = Error.from_dict(response.json())
+
         return response_415
 
     if response.status_code == 507:
-        response_507 = cast(Any, None)
+        response_507 = Error.from_dict(response.json())
+
         return response_507
 
     response_default = Error.from_dict(response.json())
@@ -62,7 +68,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | UploadCommand]:
+) -> Response[Error | UploadCommand]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -75,7 +81,7 @@ def sync_detailed(
     upload_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | Error | UploadCommand]:
+) -> Response[Error | UploadCommand]:
     """Check and join the parts, then create the version as /upload/confirm does.
 
     Args:
@@ -86,7 +92,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | UploadCommand]
+        Response[Error | UploadCommand]
     """
 
     kwargs = _get_kwargs(
@@ -104,7 +110,7 @@ def sync(
     upload_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | Error | UploadCommand | None:
+) -> Error | UploadCommand | None:
     """Check and join the parts, then create the version as /upload/confirm does.
 
     Args:
@@ -115,7 +121,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | UploadCommand
+        Error | UploadCommand
     """
 
     return sync_detailed(
@@ -128,7 +134,7 @@ async def asyncio_detailed(
     upload_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | Error | UploadCommand]:
+) -> Response[Error | UploadCommand]:
     """Check and join the parts, then create the version as /upload/confirm does.
 
     Args:
@@ -139,7 +145,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | UploadCommand]
+        Response[Error | UploadCommand]
     """
 
     kwargs = _get_kwargs(
@@ -155,7 +161,7 @@ async def asyncio(
     upload_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | Error | UploadCommand | None:
+) -> Error | UploadCommand | None:
     """Check and join the parts, then create the version as /upload/confirm does.
 
     Args:
@@ -166,7 +172,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | UploadCommand
+        Error | UploadCommand
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -34,22 +34,25 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | PartUrls:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | PartUrls:
     if response.status_code == 200:
         response_200 = PartUrls.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = cast(Any, None)
+        response_400 = Error.from_dict(response.json())
+
         return response_400
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     response_default = Error.from_dict(response.json())
@@ -57,9 +60,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     return response_default
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | PartUrls]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | PartUrls]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -73,7 +74,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: PartUrlsRequest,
-) -> Response[Any | Error | PartUrls]:
+) -> Response[Error | PartUrls]:
     """Presigned PUT URLs for parts (ask again for fresh ones, e.g. to resume after a crash).
 
     Args:
@@ -85,7 +86,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | PartUrls]
+        Response[Error | PartUrls]
     """
 
     kwargs = _get_kwargs(
@@ -105,7 +106,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: PartUrlsRequest,
-) -> Any | Error | PartUrls | None:
+) -> Error | PartUrls | None:
     """Presigned PUT URLs for parts (ask again for fresh ones, e.g. to resume after a crash).
 
     Args:
@@ -117,7 +118,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | PartUrls
+        Error | PartUrls
     """
 
     return sync_detailed(
@@ -132,7 +133,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: PartUrlsRequest,
-) -> Response[Any | Error | PartUrls]:
+) -> Response[Error | PartUrls]:
     """Presigned PUT URLs for parts (ask again for fresh ones, e.g. to resume after a crash).
 
     Args:
@@ -144,7 +145,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | PartUrls]
+        Response[Error | PartUrls]
     """
 
     kwargs = _get_kwargs(
@@ -162,7 +163,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: PartUrlsRequest,
-) -> Any | Error | PartUrls | None:
+) -> Error | PartUrls | None:
     """Presigned PUT URLs for parts (ask again for fresh ones, e.g. to resume after a crash).
 
     Args:
@@ -174,7 +175,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | PartUrls
+        Error | PartUrls
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -54,14 +54,15 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | Usage:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Usage:
     if response.status_code == 200:
         response_200 = Usage.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = cast(Any, None)
+        response_400 = Error.from_dict(response.json())
+
         return response_400
 
     response_default = Error.from_dict(response.json())
@@ -69,7 +70,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     return response_default
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Error | Usage]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Usage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -87,7 +88,7 @@ def sync_detailed(
     id: str | Unset = UNSET,
     logical_path: str | Unset = UNSET,
     path: str | Unset = UNSET,
-) -> Response[Any | Error | Usage]:
+) -> Response[Error | Usage]:
     """Bytes and files a bucket address holds, and its limits (needs `read` on the bucket).
 
     Args:
@@ -103,7 +104,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | Usage]
+        Response[Error | Usage]
     """
 
     kwargs = _get_kwargs(
@@ -131,7 +132,7 @@ def sync(
     id: str | Unset = UNSET,
     logical_path: str | Unset = UNSET,
     path: str | Unset = UNSET,
-) -> Any | Error | Usage | None:
+) -> Error | Usage | None:
     """Bytes and files a bucket address holds, and its limits (needs `read` on the bucket).
 
     Args:
@@ -147,7 +148,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | Usage
+        Error | Usage
     """
 
     return sync_detailed(
@@ -170,7 +171,7 @@ async def asyncio_detailed(
     id: str | Unset = UNSET,
     logical_path: str | Unset = UNSET,
     path: str | Unset = UNSET,
-) -> Response[Any | Error | Usage]:
+) -> Response[Error | Usage]:
     """Bytes and files a bucket address holds, and its limits (needs `read` on the bucket).
 
     Args:
@@ -186,7 +187,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | Usage]
+        Response[Error | Usage]
     """
 
     kwargs = _get_kwargs(
@@ -212,7 +213,7 @@ async def asyncio(
     id: str | Unset = UNSET,
     logical_path: str | Unset = UNSET,
     path: str | Unset = UNSET,
-) -> Any | Error | Usage | None:
+) -> Error | Usage | None:
     """Bytes and files a bucket address holds, and its limits (needs `read` on the bucket).
 
     Args:
@@ -228,7 +229,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | Usage
+        Error | Usage
     """
 
     return (

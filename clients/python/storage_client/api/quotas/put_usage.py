@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -62,7 +62,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | Usage:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Usage:
     if response.status_code == 200:
         response_200 = Usage.from_dict(response.json())
 
@@ -74,7 +74,8 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_400
 
     if response.status_code == 403:
-        response_403 = cast(Any, None)
+        response_403 = Error.from_dict(response.json())
+
         return response_403
 
     response_default = Error.from_dict(response.json())
@@ -82,7 +83,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     return response_default
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Error | Usage]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Usage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -101,7 +102,7 @@ def sync_detailed(
     id: str | Unset = UNSET,
     logical_path: str | Unset = UNSET,
     path: str | Unset = UNSET,
-) -> Response[Any | Error | Usage]:
+) -> Response[Error | Usage]:
     """Set a bucket address's own limits (administrators); null returns a limit to the configured default.
 
     Args:
@@ -118,7 +119,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | Usage]
+        Response[Error | Usage]
     """
 
     kwargs = _get_kwargs(
@@ -148,7 +149,7 @@ def sync(
     id: str | Unset = UNSET,
     logical_path: str | Unset = UNSET,
     path: str | Unset = UNSET,
-) -> Any | Error | Usage | None:
+) -> Error | Usage | None:
     """Set a bucket address's own limits (administrators); null returns a limit to the configured default.
 
     Args:
@@ -165,7 +166,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | Usage
+        Error | Usage
     """
 
     return sync_detailed(
@@ -190,7 +191,7 @@ async def asyncio_detailed(
     id: str | Unset = UNSET,
     logical_path: str | Unset = UNSET,
     path: str | Unset = UNSET,
-) -> Response[Any | Error | Usage]:
+) -> Response[Error | Usage]:
     """Set a bucket address's own limits (administrators); null returns a limit to the configured default.
 
     Args:
@@ -207,7 +208,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | Usage]
+        Response[Error | Usage]
     """
 
     kwargs = _get_kwargs(
@@ -235,7 +236,7 @@ async def asyncio(
     id: str | Unset = UNSET,
     logical_path: str | Unset = UNSET,
     path: str | Unset = UNSET,
-) -> Any | Error | Usage | None:
+) -> Error | Usage | None:
     """Set a bucket address's own limits (administrators); null returns a limit to the configured default.
 
     Args:
@@ -252,7 +253,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | Usage
+        Error | Usage
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -25,16 +25,15 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Error | RevokeShareCommand:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | RevokeShareCommand:
     if response.status_code == 200:
         response_200 = RevokeShareCommand.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     response_default = Error.from_dict(response.json())
@@ -44,7 +43,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | RevokeShareCommand]:
+) -> Response[Error | RevokeShareCommand]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -57,7 +56,7 @@ def sync_detailed(
     share_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | Error | RevokeShareCommand]:
+) -> Response[Error | RevokeShareCommand]:
     """Revoke a link (its creator, or anyone with write on the file): it stops serving at once.
 
     Args:
@@ -68,7 +67,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | RevokeShareCommand]
+        Response[Error | RevokeShareCommand]
     """
 
     kwargs = _get_kwargs(
@@ -86,7 +85,7 @@ def sync(
     share_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | Error | RevokeShareCommand | None:
+) -> Error | RevokeShareCommand | None:
     """Revoke a link (its creator, or anyone with write on the file): it stops serving at once.
 
     Args:
@@ -97,7 +96,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | RevokeShareCommand
+        Error | RevokeShareCommand
     """
 
     return sync_detailed(
@@ -110,7 +109,7 @@ async def asyncio_detailed(
     share_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | Error | RevokeShareCommand]:
+) -> Response[Error | RevokeShareCommand]:
     """Revoke a link (its creator, or anyone with write on the file): it stops serving at once.
 
     Args:
@@ -121,7 +120,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | RevokeShareCommand]
+        Response[Error | RevokeShareCommand]
     """
 
     kwargs = _get_kwargs(
@@ -137,7 +136,7 @@ async def asyncio(
     share_id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Any | Error | RevokeShareCommand | None:
+) -> Error | RevokeShareCommand | None:
     """Revoke a link (its creator, or anyone with write on the file): it stops serving at once.
 
     Args:
@@ -148,7 +147,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | RevokeShareCommand
+        Error | RevokeShareCommand
     """
 
     return (

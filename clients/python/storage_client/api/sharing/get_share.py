@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 import httpx
@@ -67,7 +67,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | ShareList:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | ShareList:
     if response.status_code == 200:
         response_200 = ShareList.from_dict(response.json())
 
@@ -79,7 +79,8 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_400
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     response_default = Error.from_dict(response.json())
@@ -87,9 +88,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     return response_default
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | ShareList]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | ShareList]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -110,7 +109,7 @@ def sync_detailed(
     file_id: UUID | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> Response[Any | Error | ShareList]:
+) -> Response[Error | ShareList]:
     """The links of a file (address or file_id; needs write on it), else the links the caller created.
 
     Args:
@@ -129,7 +128,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | ShareList]
+        Response[Error | ShareList]
     """
 
     kwargs = _get_kwargs(
@@ -163,7 +162,7 @@ def sync(
     file_id: UUID | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> Any | Error | ShareList | None:
+) -> Error | ShareList | None:
     """The links of a file (address or file_id; needs write on it), else the links the caller created.
 
     Args:
@@ -182,7 +181,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | ShareList
+        Error | ShareList
     """
 
     return sync_detailed(
@@ -211,7 +210,7 @@ async def asyncio_detailed(
     file_id: UUID | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> Response[Any | Error | ShareList]:
+) -> Response[Error | ShareList]:
     """The links of a file (address or file_id; needs write on it), else the links the caller created.
 
     Args:
@@ -230,7 +229,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | ShareList]
+        Response[Error | ShareList]
     """
 
     kwargs = _get_kwargs(
@@ -262,7 +261,7 @@ async def asyncio(
     file_id: UUID | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> Any | Error | ShareList | None:
+) -> Error | ShareList | None:
     """The links of a file (address or file_id; needs write on it), else the links the caller created.
 
     Args:
@@ -281,7 +280,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | ShareList
+        Error | ShareList
     """
 
     return (

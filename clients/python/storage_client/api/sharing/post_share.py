@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -29,22 +29,25 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | ShareCommand:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | ShareCommand:
     if response.status_code == 201:
         response_201 = ShareCommand.from_dict(response.json())
 
         return response_201
 
     if response.status_code == 400:
-        response_400 = cast(Any, None)
+        response_400 = Error.from_dict(response.json())
+
         return response_400
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     response_default = Error.from_dict(response.json())
@@ -54,7 +57,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | ShareCommand]:
+) -> Response[Error | ShareCommand]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -67,7 +70,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ShareRequest,
-) -> Response[Any | Error | ShareCommand]:
+) -> Response[Error | ShareCommand]:
     """Create a link to one file version (needs write on the file); the token is shown only in this answer.
 
     Args:
@@ -78,7 +81,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | ShareCommand]
+        Response[Error | ShareCommand]
     """
 
     kwargs = _get_kwargs(
@@ -96,7 +99,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ShareRequest,
-) -> Any | Error | ShareCommand | None:
+) -> Error | ShareCommand | None:
     """Create a link to one file version (needs write on the file); the token is shown only in this answer.
 
     Args:
@@ -107,7 +110,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | ShareCommand
+        Error | ShareCommand
     """
 
     return sync_detailed(
@@ -120,7 +123,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ShareRequest,
-) -> Response[Any | Error | ShareCommand]:
+) -> Response[Error | ShareCommand]:
     """Create a link to one file version (needs write on the file); the token is shown only in this answer.
 
     Args:
@@ -131,7 +134,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | ShareCommand]
+        Response[Error | ShareCommand]
     """
 
     kwargs = _get_kwargs(
@@ -147,7 +150,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ShareRequest,
-) -> Any | Error | ShareCommand | None:
+) -> Error | ShareCommand | None:
     """Create a link to one file version (needs write on the file); the token is shown only in this answer.
 
     Args:
@@ -158,7 +161,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | ShareCommand
+        Error | ShareCommand
     """
 
     return (

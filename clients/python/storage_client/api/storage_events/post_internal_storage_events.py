@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -29,7 +29,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Completed | Error:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Completed | Error:
     if response.status_code == 200:
         response_200 = Completed.from_dict(response.json())
 
@@ -41,11 +41,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_400
 
     if response.status_code == 401:
-        response_401 = cast(Any, None)
+        response_401 = Error.from_dict(response.json())
+
         return response_401
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     response_default = Error.from_dict(response.json())
@@ -53,9 +55,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     return response_default
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Completed | Error]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Completed | Error]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,7 +68,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: StorageNotification,
-) -> Response[Any | Completed | Error]:
+) -> Response[Completed | Error]:
     """Complete the presigned uploads whose objects a bucket notification reports created.
 
     Args:
@@ -79,7 +79,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Completed | Error]
+        Response[Completed | Error]
     """
 
     kwargs = _get_kwargs(
@@ -97,7 +97,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: StorageNotification,
-) -> Any | Completed | Error | None:
+) -> Completed | Error | None:
     """Complete the presigned uploads whose objects a bucket notification reports created.
 
     Args:
@@ -108,7 +108,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Completed | Error
+        Completed | Error
     """
 
     return sync_detailed(
@@ -121,7 +121,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: StorageNotification,
-) -> Response[Any | Completed | Error]:
+) -> Response[Completed | Error]:
     """Complete the presigned uploads whose objects a bucket notification reports created.
 
     Args:
@@ -132,7 +132,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Completed | Error]
+        Response[Completed | Error]
     """
 
     kwargs = _get_kwargs(
@@ -148,7 +148,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: StorageNotification,
-) -> Any | Completed | Error | None:
+) -> Completed | Error | None:
     """Complete the presigned uploads whose objects a bucket notification reports created.
 
     Args:
@@ -159,7 +159,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Completed | Error
+        Completed | Error
     """
 
     return (

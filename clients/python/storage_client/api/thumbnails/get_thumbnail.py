@@ -81,19 +81,23 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_304
 
     if response.status_code == 400:
-        response_400 = cast(Any, None)
+        response_400 = Error.from_dict(response.json())
+
         return response_400
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 415:
-        response_415 = cast(Any, None)
+        response_415 = Error.from_dict(response.json())
+
         return response_415
 
     if response.status_code == 429:
-        response_429 = cast(Any, None)
+        response_429 = Error.from_dict(response.json())
+
         return response_429
 
     response_default = Error.from_dict(response.json())

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -60,14 +60,15 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | TrashList:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | TrashList:
     if response.status_code == 200:
         response_200 = TrashList.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = cast(Any, None)
+        response_400 = Error.from_dict(response.json())
+
         return response_400
 
     response_default = Error.from_dict(response.json())
@@ -75,9 +76,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     return response_default
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | TrashList]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | TrashList]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -97,7 +96,7 @@ def sync_detailed(
     path: str | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> Response[Any | Error | TrashList]:
+) -> Response[Error | TrashList]:
     """Logically deleted files under a folder, most recently deleted first (needs `delete` on the bucket).
 
     Args:
@@ -115,7 +114,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | TrashList]
+        Response[Error | TrashList]
     """
 
     kwargs = _get_kwargs(
@@ -147,7 +146,7 @@ def sync(
     path: str | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> Any | Error | TrashList | None:
+) -> Error | TrashList | None:
     """Logically deleted files under a folder, most recently deleted first (needs `delete` on the bucket).
 
     Args:
@@ -165,7 +164,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | TrashList
+        Error | TrashList
     """
 
     return sync_detailed(
@@ -192,7 +191,7 @@ async def asyncio_detailed(
     path: str | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> Response[Any | Error | TrashList]:
+) -> Response[Error | TrashList]:
     """Logically deleted files under a folder, most recently deleted first (needs `delete` on the bucket).
 
     Args:
@@ -210,7 +209,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | TrashList]
+        Response[Error | TrashList]
     """
 
     kwargs = _get_kwargs(
@@ -240,7 +239,7 @@ async def asyncio(
     path: str | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
-) -> Any | Error | TrashList | None:
+) -> Error | TrashList | None:
     """Logically deleted files under a folder, most recently deleted first (needs `delete` on the bucket).
 
     Args:
@@ -258,7 +257,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | TrashList
+        Error | TrashList
     """
 
     return (

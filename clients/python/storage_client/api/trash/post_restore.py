@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -29,9 +29,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Error | RestoreFileCommand:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | RestoreFileCommand:
     if response.status_code == 200:
         response_200 = RestoreFileCommand.from_dict(response.json())
 
@@ -43,11 +41,13 @@ def _parse_response(
         return response_400
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     response_default = Error.from_dict(response.json())
@@ -57,7 +57,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | RestoreFileCommand]:
+) -> Response[Error | RestoreFileCommand]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -70,7 +70,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: RestoreFile,
-) -> Response[Any | Error | RestoreFileCommand]:
+) -> Response[Error | RestoreFileCommand]:
     """Bring a logically deleted file back to its address (needs `delete`, like the deletion it undoes).
 
     Args:
@@ -81,7 +81,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | RestoreFileCommand]
+        Response[Error | RestoreFileCommand]
     """
 
     kwargs = _get_kwargs(
@@ -99,7 +99,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: RestoreFile,
-) -> Any | Error | RestoreFileCommand | None:
+) -> Error | RestoreFileCommand | None:
     """Bring a logically deleted file back to its address (needs `delete`, like the deletion it undoes).
 
     Args:
@@ -110,7 +110,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | RestoreFileCommand
+        Error | RestoreFileCommand
     """
 
     return sync_detailed(
@@ -123,7 +123,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: RestoreFile,
-) -> Response[Any | Error | RestoreFileCommand]:
+) -> Response[Error | RestoreFileCommand]:
     """Bring a logically deleted file back to its address (needs `delete`, like the deletion it undoes).
 
     Args:
@@ -134,7 +134,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | RestoreFileCommand]
+        Response[Error | RestoreFileCommand]
     """
 
     kwargs = _get_kwargs(
@@ -150,7 +150,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: RestoreFile,
-) -> Any | Error | RestoreFileCommand | None:
+) -> Error | RestoreFileCommand | None:
     """Bring a logically deleted file back to its address (needs `delete`, like the deletion it undoes).
 
     Args:
@@ -161,7 +161,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | RestoreFileCommand
+        Error | RestoreFileCommand
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
@@ -35,9 +35,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Error | RestoreVersionCommand:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | RestoreVersionCommand:
     if response.status_code == 201:
         response_201 = RestoreVersionCommand.from_dict(response.json())
 
@@ -49,15 +47,18 @@ def _parse_response(
         return response_400
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     if response.status_code == 507:
-        response_507 = cast(Any, None)
+        response_507 = Error.from_dict(response.json())
+
         return response_507
 
     response_default = Error.from_dict(response.json())
@@ -67,7 +68,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | RestoreVersionCommand]:
+) -> Response[Error | RestoreVersionCommand]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -81,7 +82,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: RestoreVersion | Unset = UNSET,
-) -> Response[Any | Error | RestoreVersionCommand]:
+) -> Response[Error | RestoreVersionCommand]:
     """Make an earlier version current again: its bytes are copied into a new draft version (needs
     `write`).
 
@@ -94,7 +95,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | RestoreVersionCommand]
+        Response[Error | RestoreVersionCommand]
     """
 
     kwargs = _get_kwargs(
@@ -114,7 +115,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: RestoreVersion | Unset = UNSET,
-) -> Any | Error | RestoreVersionCommand | None:
+) -> Error | RestoreVersionCommand | None:
     """Make an earlier version current again: its bytes are copied into a new draft version (needs
     `write`).
 
@@ -127,7 +128,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | RestoreVersionCommand
+        Error | RestoreVersionCommand
     """
 
     return sync_detailed(
@@ -142,7 +143,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: RestoreVersion | Unset = UNSET,
-) -> Response[Any | Error | RestoreVersionCommand]:
+) -> Response[Error | RestoreVersionCommand]:
     """Make an earlier version current again: its bytes are copied into a new draft version (needs
     `write`).
 
@@ -155,7 +156,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | RestoreVersionCommand]
+        Response[Error | RestoreVersionCommand]
     """
 
     kwargs = _get_kwargs(
@@ -173,7 +174,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: RestoreVersion | Unset = UNSET,
-) -> Any | Error | RestoreVersionCommand | None:
+) -> Error | RestoreVersionCommand | None:
     """Make an earlier version current again: its bytes are copied into a new draft version (needs
     `write`).
 
@@ -186,7 +187,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | RestoreVersionCommand
+        Error | RestoreVersionCommand
     """
 
     return (

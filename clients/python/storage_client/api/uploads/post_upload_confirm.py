@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -29,7 +29,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | UploadCommand:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | UploadCommand:
     if response.status_code == 201:
         response_201 = UploadCommand.from_dict(response.json())
 
@@ -41,15 +41,18 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_400
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Error.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     if response.status_code == 507:
-        response_507 = cast(Any, None)
+        response_507 = Error.from_dict(response.json())
+
         return response_507
 
     response_default = Error.from_dict(response.json())
@@ -59,7 +62,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | UploadCommand]:
+) -> Response[Error | UploadCommand]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -72,7 +75,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ConfirmUpload,
-) -> Response[Any | Error | UploadCommand]:
+) -> Response[Error | UploadCommand]:
     """Confirm a presigned upload: checks the object and creates the version.
 
     Args:
@@ -83,7 +86,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | UploadCommand]
+        Response[Error | UploadCommand]
     """
 
     kwargs = _get_kwargs(
@@ -101,7 +104,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ConfirmUpload,
-) -> Any | Error | UploadCommand | None:
+) -> Error | UploadCommand | None:
     """Confirm a presigned upload: checks the object and creates the version.
 
     Args:
@@ -112,7 +115,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | UploadCommand
+        Error | UploadCommand
     """
 
     return sync_detailed(
@@ -125,7 +128,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ConfirmUpload,
-) -> Response[Any | Error | UploadCommand]:
+) -> Response[Error | UploadCommand]:
     """Confirm a presigned upload: checks the object and creates the version.
 
     Args:
@@ -136,7 +139,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | UploadCommand]
+        Response[Error | UploadCommand]
     """
 
     kwargs = _get_kwargs(
@@ -152,7 +155,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ConfirmUpload,
-) -> Any | Error | UploadCommand | None:
+) -> Error | UploadCommand | None:
     """Confirm a presigned upload: checks the object and creates the version.
 
     Args:
@@ -163,7 +166,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | UploadCommand
+        Error | UploadCommand
     """
 
     return (

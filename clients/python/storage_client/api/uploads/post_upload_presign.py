@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -29,18 +29,20 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | PresignedUpload:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | PresignedUpload:
     if response.status_code == 200:
         response_200 = PresignedUpload.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = cast(Any, None)
+        response_400 = Error.from_dict(response.json())
+
         return response_400
 
     if response.status_code == 507:
-        response_507 = cast(Any, None)
+        response_507 = Error.from_dict(response.json())
+
         return response_507
 
     response_default = Error.from_dict(response.json())
@@ -50,7 +52,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | PresignedUpload]:
+) -> Response[Error | PresignedUpload]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -63,7 +65,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: PresignUpload,
-) -> Response[Any | Error | PresignedUpload]:
+) -> Response[Error | PresignedUpload]:
     """Get a presigned PUT URL or POST form for a direct upload to the object store.
 
     Args:
@@ -74,7 +76,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | PresignedUpload]
+        Response[Error | PresignedUpload]
     """
 
     kwargs = _get_kwargs(
@@ -92,7 +94,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: PresignUpload,
-) -> Any | Error | PresignedUpload | None:
+) -> Error | PresignedUpload | None:
     """Get a presigned PUT URL or POST form for a direct upload to the object store.
 
     Args:
@@ -103,7 +105,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | PresignedUpload
+        Error | PresignedUpload
     """
 
     return sync_detailed(
@@ -116,7 +118,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: PresignUpload,
-) -> Response[Any | Error | PresignedUpload]:
+) -> Response[Error | PresignedUpload]:
     """Get a presigned PUT URL or POST form for a direct upload to the object store.
 
     Args:
@@ -127,7 +129,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | PresignedUpload]
+        Response[Error | PresignedUpload]
     """
 
     kwargs = _get_kwargs(
@@ -143,7 +145,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: PresignUpload,
-) -> Any | Error | PresignedUpload | None:
+) -> Error | PresignedUpload | None:
     """Get a presigned PUT URL or POST form for a direct upload to the object store.
 
     Args:
@@ -154,7 +156,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | PresignedUpload
+        Error | PresignedUpload
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -29,34 +29,40 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | UploadCommand:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | UploadCommand:
     if response.status_code == 201:
         response_201 = UploadCommand.from_dict(response.json())
 
         return response_201
 
     if response.status_code == 400:
-        response_400 = cast(Any, None)
+        response_400 = Error.from_dict(response.json())
+
         return response_400
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Error.from_dict(response.json())
+
         return response_409
 
     if response.status_code == 413:
-        response_413 = cast(Any, None)
+        response_413 = Error.from_dict(response.json())
+
         return response_413
 
     if response.status_code == 415:
-        response_415 = cast(Any, None)
+        response_415 = Error.from_dict(response.json())
+
         return response_415
 
     if response.status_code == 429:
-        response_429 = cast(Any, None)
+        response_429 = Error.from_dict(response.json())
+
         return response_429
 
     if response.status_code == 507:
-        response_507 = cast(Any, None)
+        response_507 = Error.from_dict(response.json())
+
         return response_507
 
     response_default = Error.from_dict(response.json())
@@ -66,7 +72,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Error | UploadCommand]:
+) -> Response[Error | UploadCommand]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -79,7 +85,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UploadForm,
-) -> Response[Any | Error | UploadCommand]:
+) -> Response[Error | UploadCommand]:
     """Upload a file through the service (multipart, streamed, hashed).
 
     Args:
@@ -90,7 +96,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | UploadCommand]
+        Response[Error | UploadCommand]
     """
 
     kwargs = _get_kwargs(
@@ -108,7 +114,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: UploadForm,
-) -> Any | Error | UploadCommand | None:
+) -> Error | UploadCommand | None:
     """Upload a file through the service (multipart, streamed, hashed).
 
     Args:
@@ -119,7 +125,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | UploadCommand
+        Error | UploadCommand
     """
 
     return sync_detailed(
@@ -132,7 +138,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: UploadForm,
-) -> Response[Any | Error | UploadCommand]:
+) -> Response[Error | UploadCommand]:
     """Upload a file through the service (multipart, streamed, hashed).
 
     Args:
@@ -143,7 +149,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error | UploadCommand]
+        Response[Error | UploadCommand]
     """
 
     kwargs = _get_kwargs(
@@ -159,7 +165,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: UploadForm,
-) -> Any | Error | UploadCommand | None:
+) -> Error | UploadCommand | None:
     """Upload a file through the service (multipart, streamed, hashed).
 
     Args:
@@ -170,7 +176,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error | UploadCommand
+        Error | UploadCommand
     """
 
     return (

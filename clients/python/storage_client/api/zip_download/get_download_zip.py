@@ -59,19 +59,23 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_200
 
     if response.status_code == 400:
-        response_400 = cast(Any, None)
+        response_400 = Error.from_dict(response.json())
+
         return response_400
 
     if response.status_code == 403:
-        response_403 = cast(Any, None)
+        response_403 = Error.from_dict(response.json())
+
         return response_403
 
     if response.status_code == 413:
-        response_413 = cast(Any, None)
+        response_413 = Error.from_dict(response.json())
+
         return response_413
 
     if response.status_code == 429:
-        response_429 = cast(Any, None)
+        response_429 = Error.from_dict(response.json())
+
         return response_429
 
     response_default = Error.from_dict(response.json())
