@@ -26,6 +26,7 @@ from app.services import audit
 from app.services.common import find_version, load_authorized, now, physical_bucket, setting, store
 from app.services.content_types import safe_media_type
 from app.services.context import Caller
+from app.services.expiry import unexpired
 from app.services.versions import mark_corrupted
 from app.storage.base import ObjectNotFound, ObjectStream
 
@@ -196,7 +197,7 @@ def _live_link(token: str, moment: datetime):
         .where(
             File.id == ShareLink.file_id,
             File.is_deleted.is_(False),
-            sa.or_(File.expires_at.is_(None), File.expires_at > moment),
+            unexpired(moment),
         )
         .exists()
     )
