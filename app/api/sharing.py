@@ -36,7 +36,9 @@ class ShareLinkSchema(Schema):
     download_count = fields.Integer()
     revoked_at = fields.DateTime(allow_none=True)
     revoked_by = fields.String(allow_none=True)
-    status = fields.String(metadata={"description": "active, expired, revoked or used_up"})
+    status = fields.String(
+        metadata={"description": "active, expired, revoked, used_up or file_gone (the file is in the trash or expired)"}
+    )
 
 
 class CreatedShareSchema(ShareLinkSchema):

@@ -110,13 +110,15 @@ def _shown(link: ShareLink, file: File, version: FileVersion) -> dict:
         "download_count": link.download_count,
         "revoked_at": link.revoked_at,
         "revoked_by": link.revoked_by,
-        "status": _status(link),
+        "status": _status(link, file),
     }
 
 
-def _status(link: ShareLink) -> str:
+def _status(link: ShareLink, file: File) -> str:
     if link.revoked_at is not None:
         return "revoked"
+    if file.is_deleted or file.expires_at is not None and file.expires_at <= now():
+        return "file_gone"  # in the trash or expired: the link answers 404 like any dead link
     if link.expires_at <= now():
         return "expired"
     if link.max_downloads is not None and link.download_count >= link.max_downloads:

@@ -249,6 +249,14 @@ def test_listing_shows_the_callers_links_or_a_files_links(client, auth, report):
     error(client.get("/share", query_string={"file_id": other["file_id"]}, headers=auth("u2")), 404, "file_not_found")
 
 
+def test_a_link_to_a_trashed_file_is_listed_as_file_gone(client, auth, report):
+    link = share(client, auth("u1"), file_id=report["file_id"])["data"]
+    assert client.delete("/delete", json={"file_id": report["file_id"]}, headers=auth("u1")).status_code == 200
+    [listed] = client.get("/share", headers=auth("u1")).get_json()["shares"]
+    assert (listed["id"], listed["status"]) == (link["id"], "file_gone")
+    assert client.get(f"/s/{link['token']}").status_code == 404
+
+
 def test_audit_rows_and_events_for_create_download_and_revoke(make_app, auth):
     app = make_app("local", WEBHOOK_URLS=[{"url": "http://127.0.0.1:9/hook", "secret": SECRET, "events": ["*"]}])
     client = app.test_client()

@@ -29,7 +29,7 @@ class CreatedShare:
         max_downloads (int | None | Unset):
         revoked_at (datetime.datetime | None | Unset):
         revoked_by (None | str | Unset):
-        status (str | Unset): active, expired, revoked or used_up
+        status (str | Unset): active, expired, revoked, used_up or file_gone (the file is in the trash or expired)
         token (str | Unset): Shown once: only its hash is stored
         url (str | Unset): {PUBLIC_CDN_BASE_URL or PUBLIC_BASE_URL or this server}/s/{token}
         version_id (UUID | Unset):

@@ -29,7 +29,7 @@ class ShareLink:
         max_downloads (int | None | Unset):
         revoked_at (datetime.datetime | None | Unset):
         revoked_by (None | str | Unset):
-        status (str | Unset): active, expired, revoked or used_up
+        status (str | Unset): active, expired, revoked, used_up or file_gone (the file is in the trash or expired)
         version_id (UUID | Unset):
         version_number (int | Unset):
     """
