@@ -7,8 +7,15 @@ from dataclasses import dataclass
 from marshmallow import ValidationError, fields, post_load, validate, validates
 
 from app.schemas.address import Address, parse_address
-from app.schemas.requests import EXPIRY, INT64_MAX, INT64_MIN, AddressFieldsSchema, FolderFieldsSchema, _Loads
-from app.services.content_types import MEDIA_TYPE_RE, parse_media_type
+from app.schemas.requests import (
+    EXPIRY,
+    INT64_MAX,
+    INT64_MIN,
+    DeclaredUploadSchema,
+    FolderFieldsSchema,
+    _Loads,
+    declared,
+)
 
 MAX_PARTS = 10_000  # S3's limit on the parts of one upload
 MAX_PART_URLS = 1000  # part URLs one request may ask for
@@ -22,38 +29,17 @@ class StartMultipart:
     checksum_sha256: str | None = None
 
 
-class StartMultipartSchema(AddressFieldsSchema):
+class StartMultipartSchema(DeclaredUploadSchema):
     size = fields.Integer(
         required=True,
         strict=True,
         validate=validate.Range(min=1, max=INT64_MAX),
         metadata={"description": "Bytes of the whole file; at most MAX_UPLOAD_SIZE (else 413 payload_too_large)"},
     )
-    content_type = fields.String(
-        validate=validate.Length(max=255),
-        metadata={
-            "description": "RFC 6838 type/subtype (parameters allowed, dropped); checked against ALLOWED_MIME_TYPES",
-            "pattern": f"^{MEDIA_TYPE_RE.pattern}$",
-        },
-    )
-    checksum_sha256 = fields.String(
-        validate=validate.Regexp(r"^[0-9a-fA-F]{64}$"),
-        metadata={"description": "SHA-256 of the whole file (hex); checked on completion"},
-    )
-
-    @validates("content_type")
-    def _media_type(self, value, data_key):
-        parse_media_type(value)
 
     @post_load
     def make(self, data, **_):
-        checksum = data.get("checksum_sha256")
-        return StartMultipart(
-            address=parse_address(data),
-            size=data["size"],
-            content_type=parse_media_type(data["content_type"]) if data.get("content_type") else None,
-            checksum_sha256=checksum.lower() if checksum else None,
-        )
+        return StartMultipart(**declared(data), size=data["size"])
 
 
 @dataclass(frozen=True)

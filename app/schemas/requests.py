@@ -463,33 +463,50 @@ class PresignUpload:
     file_expiry: FileExpiry | None = None
 
 
-class PresignUploadSchema(AddressFieldsSchema.from_dict(expiry_fields("file_"))):
-    """`expires_in` is the URL's lifetime; `file_expires_in` / `file_expires_at`, the file's (as on other uploads)."""
+class DeclaredUploadSchema(AddressFieldsSchema):
+    """Where an upload goes and what its client declares of the bytes to come (checked when they have arrived)."""
 
     content_type = fields.String(
         validate=validate.Length(max=255),
         metadata={
-            "description": "RFC 6838 type/subtype (parameters allowed, dropped), e.g. application/pdf",
+            "description": "RFC 6838 type/subtype (parameters allowed, dropped), e.g. application/pdf; checked "
+            "against ALLOWED_MIME_TYPES",
             "pattern": f"^{MEDIA_TYPE_RE.pattern}$",
         },
     )
-    size = _int(0, INT64_MAX)
-    checksum_sha256 = fields.String(validate=validate.Regexp(r"^[0-9a-fA-F]{64}$"))
-    expires_in = _int(INT64_MIN, INT64_MAX, metadata={"description": EXPIRY})
-    method = fields.String(validate=validate.OneOf(["PUT", "POST"]), load_default="PUT")
+    checksum_sha256 = fields.String(
+        validate=validate.Regexp(r"^[0-9a-fA-F]{64}$"),
+        metadata={"description": "SHA-256 of the whole file (hex); checked when the upload completes"},
+    )
 
     @validates("content_type")
     def _media_type(self, value, data_key):
         parse_media_type(value)
 
+
+def declared(data: dict) -> dict:
+    """The address, the declared type (parameters dropped) and checksum (lower case) of loaded DeclaredUploadSchema
+    data, as keyword arguments of the typed request."""
+    checksum = data.get("checksum_sha256")
+    return {
+        "address": parse_address(data),
+        "content_type": parse_media_type(data["content_type"]) if data.get("content_type") else None,
+        "checksum_sha256": checksum.lower() if checksum else None,
+    }
+
+
+class PresignUploadSchema(DeclaredUploadSchema.from_dict(expiry_fields("file_"))):
+    """`expires_in` is the URL's lifetime; `file_expires_in` / `file_expires_at`, the file's (as on other uploads)."""
+
+    size = _int(0, INT64_MAX)
+    expires_in = _int(INT64_MIN, INT64_MAX, metadata={"description": EXPIRY})
+    method = fields.String(validate=validate.OneOf(["PUT", "POST"]), load_default="PUT")
+
     @post_load
     def make(self, data, **_):
-        checksum = data.get("checksum_sha256")
         return PresignUpload(
-            address=parse_address(data),
-            content_type=parse_media_type(data["content_type"]) if data.get("content_type") else None,
+            **declared(data),
             size=data.get("size"),
-            checksum_sha256=checksum.lower() if checksum else None,
             expires_in=data.get("expires_in"),
             method=data["method"],
             file_expiry=file_expiry(data, "file_"),

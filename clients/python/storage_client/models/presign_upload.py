@@ -22,8 +22,9 @@ class PresignUpload:
         bucket (PresignUploadBucket | Unset): bucket: users, companies or projects (alias of bucket_type)
         bucket_id (str | Unset): owner id: user, company or project id (alias: id)
         bucket_type (PresignUploadBucketType | Unset): bucket: users, companies or projects (alias: bucket)
-        checksum_sha256 (str | Unset):
-        content_type (str | Unset): RFC 6838 type/subtype (parameters allowed, dropped), e.g. application/pdf
+        checksum_sha256 (str | Unset): SHA-256 of the whole file (hex); checked when the upload completes
+        content_type (str | Unset): RFC 6838 type/subtype (parameters allowed, dropped), e.g. application/pdf; checked
+            against ALLOWED_MIME_TYPES
         expires_in (int | Unset): Seconds, within PRESIGN_MIN_EXPIRY..PRESIGN_MAX_EXPIRY (else 400 invalid_expiry)
         file_expires_at (datetime.datetime | Unset): When the file expires (RFC 3339 with offset), at most MAX_FILE_TTL
             ahead; not with expires_in

@@ -21,9 +21,9 @@ class StartMultipart:
         bucket (StartMultipartBucket | Unset): bucket: users, companies or projects (alias of bucket_type)
         bucket_id (str | Unset): owner id: user, company or project id (alias: id)
         bucket_type (StartMultipartBucketType | Unset): bucket: users, companies or projects (alias: bucket)
-        checksum_sha256 (str | Unset): SHA-256 of the whole file (hex); checked on completion
-        content_type (str | Unset): RFC 6838 type/subtype (parameters allowed, dropped); checked against
-            ALLOWED_MIME_TYPES
+        checksum_sha256 (str | Unset): SHA-256 of the whole file (hex); checked when the upload completes
+        content_type (str | Unset): RFC 6838 type/subtype (parameters allowed, dropped), e.g. application/pdf; checked
+            against ALLOWED_MIME_TYPES
         id (str | Unset): owner id: user, company or project id (alias of bucket_id)
         logical_path (str | Unset): path inside the bucket (alias: path); README form /{bucket}/{bucket_id}/...
             accepted; at most 1024 UTF-8 bytes inside the bucket
