@@ -46,6 +46,11 @@ def new_object_key(bucket_id: str) -> str:
     return f"{bucket_id}/{uuid.uuid4().hex}"
 
 
+def address_of(row) -> Address:
+    """The address of a file (or of an upload intent): its bucket, bucket id and path."""
+    return Address(str(row.bucket_type), row.bucket_id, row.logical_path)
+
+
 def target_of(file: File) -> Target:
     return Target(str(file.bucket_type), file.bucket_id, file.logical_path, str(file.id))
 
@@ -161,11 +166,7 @@ def load_for_read(caller: Caller, ref: FileRef) -> File:
         policy().require(caller.principal, address_target(ref.address), "read")
     row = _find(ref, with_lock=True, with_pending=True)
     if row is not None and row.pending or row is None and ref.address is not None:
-        at = (
-            ref
-            if row is None
-            else FileRef(address=Address(str(row[0].bucket_type), row[0].bucket_id, row[0].logical_path))
-        )
+        at = ref if row is None else FileRef(address=address_of(row[0]))
         intents.complete_at(caller, at)
         row = _find(ref, with_lock=True)
     if row is None:
@@ -275,13 +276,14 @@ def ensure_unlocked(file: File, caller: Caller) -> None:
         )
 
 
-def expiry_seconds(value: int | None, *, default: str = "PRESIGN_DEFAULT_EXPIRY") -> int:
-    """Presign expiry from the request within the configured bounds; InvalidExpiry otherwise."""
+def expiry_seconds(value: int | None, *, bounds: str = "PRESIGN") -> int:
+    """An expiry from the request within the configured `<bounds>_MIN_EXPIRY`..`<bounds>_MAX_EXPIRY` (default
+    `<bounds>_DEFAULT_EXPIRY`): presigned URLs, share links; InvalidExpiry otherwise."""
     from app.errors import InvalidExpiry
 
     if value is None:
-        return setting(default)
-    low, high = setting("PRESIGN_MIN_EXPIRY"), setting("PRESIGN_MAX_EXPIRY")
+        return setting(f"{bounds}_DEFAULT_EXPIRY")
+    low, high = setting(f"{bounds}_MIN_EXPIRY"), setting(f"{bounds}_MAX_EXPIRY")
     if not low <= value <= high:
         raise InvalidExpiry(f"expires_in must be between {low} and {high} seconds.")
     return value

@@ -40,6 +40,7 @@ from app.models import BucketType, File, FileVersion, IntentStatus, UploadIntent
 from app.schemas.address import Address, FileRef
 from app.services import audit, content_types
 from app.services.common import (
+    address_of,
     address_target,
     drain_deletions,
     ensure_unlocked,
@@ -83,7 +84,7 @@ class Pending:
     def of(cls, intent: UploadIntent) -> Pending:
         return cls(
             id=intent.id,
-            address=Address(str(intent.bucket_type), intent.bucket_id, intent.logical_path),
+            address=address_of(intent),
             object_key=intent.object_key,
             user_id=intent.user_id,
             content_type=intent.content_type,
@@ -469,4 +470,4 @@ def _address_of(file_id: uuid.UUID | None) -> Address | None:
         sa.select(File.bucket_type, File.bucket_id, File.logical_path).where(File.id == file_id)
     ).first()
     db.session.commit()
-    return Address(str(row.bucket_type), row.bucket_id, row.logical_path) if row is not None else None
+    return address_of(row) if row is not None else None

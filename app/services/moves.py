@@ -21,6 +21,7 @@ from app.schemas.address import Address, FileRef
 from app.schemas.sharing import MoveCommand
 from app.services import audit, expiry, quotas
 from app.services.common import (
+    address_of,
     address_target,
     drain_deletions,
     ensure_unlocked,
@@ -40,10 +41,6 @@ from app.services.versions import discard_object, mark_corrupted
 from app.storage.base import ObjectNotFound
 
 
-def _address(file: File) -> Address:
-    return Address(str(file.bucket_type), file.bucket_id, file.logical_path)
-
-
 def _source(caller: Caller, command: MoveCommand) -> File:
     """The source after the policy allowed the move: `write` within its bucket address, else `delete`."""
     where = command.source.address
@@ -51,13 +48,13 @@ def _source(caller: Caller, command: MoveCommand) -> File:
         found = find_file(command.source)
         if found is None:
             raise FileNotFound()
-        where = _address(found)
+        where = address_of(found)
     same_space = (where.bucket, where.bucket_id) == (command.target.bucket, command.target.bucket_id)
     return load_authorized(caller, command.source, "write" if same_space else "delete")
 
 
 def _check_movable(file: File, caller: Caller, target: Address) -> None:
-    if _address(file) == target:
+    if address_of(file) == target:
         raise ValidationError(
             "The target is the file's own address.", errors={"target_path": ["The file is already there."]}
         )
@@ -150,7 +147,7 @@ def _move(caller: Caller, command: MoveCommand, file_id: uuid.UUID, latest: int,
     occupant = _occupant(caller, command, file_id)
     if occupant is not None:
         _archive(caller, occupant, file_id)
-    previous = _address(file)
+    previous = address_of(file)
     # The file's bytes now count against the target bucket's quota (app/services/quotas.py): 507 when they do not fit
     quotas.transfer((previous.bucket, previous.bucket_id), (target.bucket, target.bucket_id), file_id)
     old_keys = []

@@ -17,13 +17,13 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.errors import FileNotFound, InvalidExpiry, InvalidState, NotFound, ObjectMissing, VersionNotFound
+from app.errors import FileNotFound, InvalidState, NotFound, ObjectMissing, VersionNotFound
 from app.extensions import db
 from app.models import File, FileVersion, ShareLink, VersionStatus
 from app.schemas.address import FileRef
 from app.schemas.sharing import ShareCommand, SharesQuery
 from app.services import audit
-from app.services.common import find_version, load_authorized, now, physical_bucket, setting, store
+from app.services.common import expiry_seconds, find_version, load_authorized, now, physical_bucket, store
 from app.services.content_types import safe_media_type
 from app.services.context import Caller
 from app.services.expiry import unexpired
@@ -43,21 +43,12 @@ def share_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/s/{token}"
 
 
-def _expiry(value: int | None) -> int:
-    if value is None:
-        return setting("SHARE_DEFAULT_EXPIRY")
-    low, high = setting("SHARE_MIN_EXPIRY"), setting("SHARE_MAX_EXPIRY")
-    if not low <= value <= high:
-        raise InvalidExpiry(f"expires_in must be between {low} and {high} seconds.")
-    return value
-
-
 def create_share(caller: Caller, command: ShareCommand, base_url: str) -> dict:
     """POST /share: a link to one version of a live file. Publishing needs `write` on the file.
 
     Raises InvalidExpiry, AccessDenied, FileNotFound, VersionNotFound, InvalidState (a corrupted version).
     """
-    expires_in = _expiry(command.expires_in)
+    expires_in = expiry_seconds(command.expires_in, bounds="SHARE")
     file = load_authorized(caller, command.ref, "write")
     if command.version_id is None:
         version = find_version(file, None)

@@ -18,10 +18,11 @@ from sqlalchemy.exc import IntegrityError
 from app.errors import FileExists, InvalidState
 from app.extensions import db
 from app.models import File
-from app.schemas.address import Address, FileRef
+from app.schemas.address import FileRef
 from app.schemas.requests import TrashQuery
 from app.services import audit, expiry, quotas
 from app.services.common import (
+    address_of,
     address_target,
     drain_deletions,
     load_authorized,
@@ -83,7 +84,7 @@ def restore_file(caller: Caller, file_id: uuid.UUID) -> dict:
     if not file.is_deleted:
         raise InvalidState("The file is not in the trash.")
     deleted_at = file.deleted_at
-    expiry.expire_at(Address(str(file.bucket_type), file.bucket_id, file.logical_path))  # gone already: steps aside
+    expiry.expire_at(address_of(file))  # gone already: steps aside
     file.is_deleted, file.deleted_at, file.deleted_by = False, None, None
     try:
         db.session.flush()  # the live-address index decides here
