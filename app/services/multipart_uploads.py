@@ -27,6 +27,7 @@ from app.schemas.address import Address
 from app.schemas.multipart_uploads import MAX_PARTS, PartUrlsRequest, StartMultipart
 from app.services import audit, intents
 from app.services.common import (
+    address_of,
     address_target,
     drain_deletions,
     expiry_seconds,
@@ -40,7 +41,7 @@ from app.services.common import (
 )
 from app.services.context import Caller
 from app.services.uploads import check_type, check_writable
-from app.storage.base import IntegrityMismatch, StorageError, StoredPart, UploadNotFound
+from app.storage.base import IntegrityMismatch, ObjectNotFound, StorageError, StoredPart, UploadNotFound
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class Session:
     def of(cls, intent: UploadIntent) -> Session:
         return cls(
             id=intent.id,
-            address=Address(str(intent.bucket_type), intent.bucket_id, intent.logical_path),
+            address=address_of(intent),
             object_key=intent.object_key,
             store_upload_id=intent.multipart_upload_id,
             size=intent.declared_size,
@@ -240,7 +241,13 @@ def complete_upload(caller: Caller, upload_id: uuid.UUID) -> dict:
     except UploadNotFound:
         parts = None  # joined already, by an earlier completion whose answer was lost: confirm below
     if parts is not None:
-        parts = _check_parts(session, parts)
+        try:
+            parts = _check_parts(session, parts)
+        except ValidationError:
+            if not _joined(bucket, key):
+                raise
+            parts = None  # a concurrent completion joined them as the store listed them: confirm below
+    if parts is not None:
         try:
             store().complete_multipart(bucket, key, session.store_upload_id, parts)
         except IntegrityMismatch:
@@ -248,6 +255,15 @@ def complete_upload(caller: Caller, upload_id: uuid.UUID) -> dict:
         except UploadNotFound:
             pass  # a concurrent completion joined them: the confirmation decides which one records the version
     return intents.confirm_upload(caller, upload_id, via="multipart")
+
+
+def _joined(bucket: str, key: str) -> bool:
+    """Whether the session's object exists: its parts were joined (by this request or a concurrent one)."""
+    try:
+        store().stat(bucket, key)
+    except ObjectNotFound:
+        return False
+    return True
 
 
 def abort_upload(caller: Caller, upload_id: uuid.UUID) -> dict:
