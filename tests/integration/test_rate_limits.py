@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import subprocess
 import time
 import uuid
 
@@ -223,18 +224,58 @@ def test_unusable_limits_stop_the_start(limited, settings, named):
         limited(**settings)
 
 
+def test_an_unknown_counter_storage_stops_the_start(make_app):
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        make_app("local", RATELIMIT_STORAGE_URI="mongodb://127.0.0.1/limits")
+
+
+def test_counting_returns_to_redis_once_it_answers(make_app, auth, caplog, tmp_path):
+    """A worker that fell back to memory tries Redis again after a second, and counts there once it answers."""
+    (port,) = free_ports(1)
+    app = make_app("local", RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0", RATE_LIMIT_READS="5/hour")
+    client = app.test_client()
+    with caplog.at_level(logging.WARNING, logger="app.api.rate_limits"):
+        assert spend(client, "reads", auth("u1")).headers["RateLimit-Remaining"] == "4"  # counted in memory
+        server = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            started = redis.Redis(port=port, socket_timeout=5)
+            deadline = time.monotonic() + 10
+            while not _answers(started) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(1.1)  # the first retry comes a second after the failure
+            response = spend(client, "reads", auth("u1"))
+            assert response.headers["RateLimit-Remaining"] == "4"  # a new count, in Redis: memory's is not carried
+            keys = started.keys("*")
+            assert len(keys) == 1 and started.get(keys[0]) == b"1" and 3590_000 <= started.pttl(keys[0]) <= 3600_000
+        finally:
+            server.terminate()
+            server.wait(10)
+    messages = [r.getMessage() for r in caplog.records if r.name == "app.api.rate_limits"]
+    assert any("unreachable" in m for m in messages) and "Rate limit storage recovered" in messages
+
+
+def _answers(client: redis.Redis) -> bool:
+    try:
+        return client.ping()
+    except redis.ConnectionError:
+        return False
+
+
 def test_redis_unreachable_fails_open(make_app, auth, caplog):
     """Requests are served; each worker counts in its own memory meanwhile, logged and counted in the metrics."""
     (closed_port,) = free_ports(1)
     app = make_app("local", RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{closed_port}/0", RATE_LIMIT_READS="3/hour")
     client = app.test_client()
-    with caplog.at_level(logging.WARNING, logger="flask-limiter"):
+    with caplog.at_level(logging.WARNING, logger="app.api.rate_limits"):
         for _ in range(3):
             response = spend(client, "reads", auth("u1"))
             assert response.status_code == 200, response.get_json()
     assert response.headers["RateLimit-Remaining"] == "0"
     error(spend(client, "reads", auth("u1")), 429, "rate_limited")  # still limited, per worker
-    assert any("unreachable" in r.getMessage() for r in caplog.records if r.name == "flask-limiter")
+    assert any("unreachable" in r.getMessage() for r in caplog.records if r.name == "app.api.rate_limits")
     metrics = client.get("/metrics").get_data(as_text=True)
     assert _sample(metrics, "storage_rate_limit_fallback_total") == 4
 

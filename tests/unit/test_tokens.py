@@ -13,6 +13,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from app.auth import tokens
 from app.auth.tokens import InvalidToken, Principal, TokenSettings, decode_token
 from tests.support.tokens import SECRET, make_token
 
@@ -441,3 +442,29 @@ def test_identity_claims_that_cannot_be_stored_are_invalid(claims):
 
 def test_company_id_as_long_as_a_bucket_id_is_accepted():
     assert decode_token(_sign(_claims(company_id="c" * 64)), HS256).company_id == "c" * 64
+
+
+# --- a verified token is remembered until it expires ------------------------------------------------------------
+
+
+def test_a_remembered_token_is_refused_once_it_expires():
+    token = _sign(_claims(exp=int(time.time()) + 1))
+    assert decode_token(token, HS256).user_id == "u1"
+    time.sleep(max(0.0, jwt.decode(token, options={"verify_signature": False})["exp"] - time.time()) + 0.05)
+    with pytest.raises(InvalidToken):
+        decode_token(token, HS256)
+
+
+def test_a_token_remembered_under_one_key_is_checked_again_under_another():
+    token = make_token("u1")
+    assert decode_token(token, HS256).user_id == "u1"
+    with pytest.raises(InvalidToken):
+        decode_token(token, TokenSettings(algorithms=("HS256",), key="another-secret-0123456789-abcdefghijkl"))
+    with pytest.raises(InvalidToken):  # an audience this token was not issued for
+        decode_token(token, TokenSettings(algorithms=("HS256",), key=SECRET, audience="storage"))
+
+
+def test_remembered_tokens_are_bounded():
+    for n in range(tokens.MAX_VERIFIED + 10):
+        decode_token(make_token(f"u{n}"), HS256)
+    assert 0 < len(tokens._verified) <= tokens.MAX_VERIFIED
