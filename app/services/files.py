@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import math
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -34,7 +36,7 @@ from app.services.common import (
     target_of,
 )
 from app.services.context import Caller
-from app.services.expiry import deadline, unexpired
+from app.services.expiry import NOW, deadline, unexpired
 
 AUDIT_ROWS_SHOWN = 100
 
@@ -49,9 +51,107 @@ def _position_of_slash(text):
 ordered_path = code_point_order(File.logical_path)  # listings go by code point: a folder is one range of the indexes
 
 
+def _folder_range(prefix: str) -> tuple[str, str]:
+    """The paths under the folder `prefix` (which ends with `/`) are [start, end): its `/` replaced by `0` ends it."""
+    return prefix, prefix[:-1] + "0"
+
+
 def _subtree(prefix: str) -> list:
-    """Paths under the folder `prefix` (which ends with `/`): the range [prefix, prefix with its `/` as `0`)."""
-    return [ordered_path >= prefix, ordered_path < prefix[:-1] + "0"] if prefix else []
+    """Conditions for the paths under the folder `prefix` (none at the root of a bucket id)."""
+    if not prefix:
+        return []
+    start, end = _folder_range(prefix)
+    return [ordered_path >= start, ordered_path < end]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What makes two listings run different statements; everything else is a bound value (`_values`)."""
+
+    dialect: str
+    in_folder: bool  # below the root of the bucket id
+    include_deleted: bool
+    status: bool
+    category: bool
+    recursive: bool
+    by_cursor: bool
+    after: bool
+
+    @classmethod
+    def of(cls, query: ListQuery) -> _Shape:
+        return cls(
+            db.engine.dialect.name,
+            bool(query.folder.path),
+            query.include_deleted,
+            query.status is not None,
+            query.category is not None,
+            query.recursive,
+            query.by_cursor,
+            query.after is not None,
+        )
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """A listing's statements, built once per shape: a request binds values and runs them."""
+
+    count: sa.Select | None  # with whether presigned uploads wait under the folder (page/offset only)
+    recount: sa.Select | None
+    pending: sa.Select
+    page: sa.Select
+    folders: sa.Select | None
+
+
+def _param(name: str, type_=None) -> sa.BindParameter:
+    return sa.bindparam(name, type_=type_ or sa.String())
+
+
+@functools.cache
+def _listing(shape: _Shape) -> _Listing:
+    place = [File.bucket_type == _param("bucket_type", File.bucket_type.type), File.bucket_id == _param("bucket_id")]
+    if shape.in_folder:
+        place += [ordered_path >= _param("folder_start"), ordered_path < _param("folder_end")]
+    filters = [unexpired()]
+    if not shape.include_deleted:
+        filters.append(File.is_deleted.is_(False))
+    if shape.status:
+        filters.append(File.status == _param("status", File.status.type))
+    if shape.category:
+        filters.append(File.current_version.has(FileVersion.category == _param("category")))
+    depth = path_depth(File.logical_path) == _param("depth", sa.Integer())
+    shown = [*place, *filters] if shape.recursive else [*place, *filters, depth]
+    pending = _pending_uploads_under(shape.in_folder)
+    counted = sa.select(sa.func.count()).select_from(File).where(*shown)
+    return _Listing(
+        count=None if shape.by_cursor else counted.add_columns(pending),
+        recount=None if shape.by_cursor else counted,
+        pending=sa.select(pending),
+        page=_page_statement(shown, shape.after),
+        folders=None if shape.recursive else _folders_statement([*place, *filters]),
+    )
+
+
+def _values(query: ListQuery) -> dict:
+    """The bound values of a listing's statements."""
+    address = query.folder
+    prefix = f"{address.path}/" if address.path else ""
+    start, end = _folder_range(prefix)
+    values = {
+        "bucket_type": address.bucket,
+        "bucket_id": address.bucket_id,
+        "folder_start": start,
+        "folder_end": end,
+        "prefix_length": len(prefix),
+        "now": now(),
+        "status": query.status,
+        "category": query.category,
+        "depth": prefix.count("/"),
+        "offset": query.offset,
+        "limit": query.limit + 1,  # one more tells whether a next page exists
+    }
+    if query.after is not None:
+        values.update(after_path=query.after.path, after_id=query.after.file_id)
+    return values
 
 
 def list_files(caller: Caller, query: ListQuery) -> dict:
@@ -63,44 +163,38 @@ def list_files(caller: Caller, query: ListQuery) -> dict:
     """
     address = query.folder
     policy().require(caller.principal, address_target(address), "read")
-    prefix = f"{address.path}/" if address.path else ""
-    place = [File.bucket_type == address.bucket, File.bucket_id == address.bucket_id, *_subtree(prefix)]
-    filters = [unexpired(now())]
-    if not query.include_deleted:
-        filters.append(File.is_deleted.is_(False))
-    if query.status:
-        filters.append(File.status == query.status)
-    if query.category:
-        filters.append(File.current_version.has(FileVersion.category == query.category))
-    depth = prefix.count("/")
-    shown = [*place, *filters] if query.recursive else [*place, *filters, path_depth(File.logical_path) == depth]
+    listing, values = _listing(_Shape.of(query)), _values(query)
     total = None
     if query.by_cursor:
-        pending = db.session.scalar(sa.select(_pending_uploads_under(address, prefix)))
+        pending = db.session.scalar(listing.pending, values)
     else:
-        total, pending = db.session.execute(
-            sa.select(sa.func.count(), _pending_uploads_under(address, prefix)).select_from(File).where(*shown)
-        ).one()
+        total, pending = db.session.execute(listing.count, values).one()
     completed = pending and intents.complete_under(caller, address)  # presigned uploads nobody confirmed (§9)
     if completed and total is not None:
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(File).where(*shown))
-    files, next_cursor = _page(shown, query)
+        total = db.session.scalar(listing.recount, values)
+    files, next_cursor = _page(listing.page, values, query.limit)
     if query.by_cursor:
         result = {"files": files, "pagination": {"limit": query.limit}, "next_cursor": next_cursor}
     else:
         pages = math.ceil(total / query.limit)
         pagination = {"page": query.page, "limit": query.limit, "total_items": total, "total_pages": pages}
         result = {"files": files, "pagination": pagination}
-    if not query.recursive:
-        result["folders"] = _folders([*place, *filters], prefix, depth)
+    if listing.folders is not None:
+        result["folders"] = sorted(db.session.scalars(listing.folders, values))
     return result
 
 
-def _pending_uploads_under(address, prefix: str) -> sa.Exists:
+def _pending_uploads_under(in_folder: bool) -> sa.Exists:
     """Whether presigned uploads wait for completion anywhere under the folder (see intents.complete_under)."""
-    conditions = [UploadIntent.bucket_type == address.bucket, UploadIntent.bucket_id == address.bucket_id]
-    if prefix:
-        conditions.append(sa.func.substr(UploadIntent.logical_path, 1, len(prefix)) == prefix)
+    conditions = [
+        UploadIntent.bucket_type == _param("bucket_type", UploadIntent.bucket_type.type),
+        UploadIntent.bucket_id == _param("bucket_id"),
+    ]
+    if in_folder:
+        conditions.append(
+            sa.func.substr(UploadIntent.logical_path, 1, _param("prefix_length", sa.Integer()))
+            == _param("folder_start")
+        )
     return sa.exists().where(
         UploadIntent.status == IntentStatus.pending, UploadIntent.multipart_upload_id.is_(None), *conditions
     )
@@ -118,19 +212,17 @@ _VERSION_COLUMNS = {
 _LOCK_COLUMNS = [column for column in FileLock.__table__.c if column.key in LockSchema._declared_fields]
 
 
-def _page(shown: list, query: ListQuery) -> tuple[list[dict], str | None]:
-    """The page's files (as the values FileSchema shows, with their active locks), and the cursor after it (None on
-    the last page).
-
-    The page's ids come first, from the index alone, then their rows, versions and locks in the same statement: a
-    deep OFFSET skips index entries, not joined rows. Plain rows, not ORM objects: a page is read, never changed.
-    """
+def _page_statement(shown: list, after: bool) -> sa.Select:
+    """The page's ids come first, from the index alone, then their rows, versions and locks in the same statement:
+    a deep OFFSET skips index entries, not joined rows."""
     ids = sa.select(File.id).where(*shown)
-    if query.after is not None:
-        ids = ids.where(sa.tuple_(ordered_path, File.id) > sa.tuple_(query.after.path, query.after.file_id))
-    ids = ids.order_by(ordered_path, File.id).offset(query.offset).limit(query.limit + 1).subquery()
-    active = sa.and_(FileLock.file_id == File.id, FileLock.released_at.is_(None), FileLock.expires_at > now())
-    statement = (
+    if after:
+        after_id = _param("after_id", File.id.type)
+        ids = ids.where(sa.tuple_(ordered_path, File.id) > sa.tuple_(_param("after_path"), after_id))
+    limits = _param("offset", sa.Integer()), _param("limit", sa.Integer())
+    ids = ids.order_by(ordered_path, File.id).offset(limits[0]).limit(limits[1]).subquery()
+    active = sa.and_(FileLock.file_id == File.id, FileLock.released_at.is_(None), FileLock.expires_at > NOW)
+    return (
         sa.select(
             *_FILE_COLUMNS,
             *(column.label(name) for name, column in _VERSION_COLUMNS.items()),
@@ -142,45 +234,51 @@ def _page(shown: list, query: ListQuery) -> tuple[list[dict], str | None]:
         .outerjoin(FileLock, active)
         .order_by(ordered_path, File.id)
     )
-    rows = db.session.execute(statement).mappings().all()
+
+
+def _page(statement: sa.Select, values: dict, limit: int) -> tuple[list[dict], str | None]:
+    """The page's files (as the values FileSchema shows, with their active locks), and the cursor after it (None on
+    the last page). Plain rows, not ORM objects: a page is read, never changed."""
+    rows = db.session.execute(statement, values).mappings().all()
     files = []
-    for row in rows[: query.limit]:
+    for row in rows[:limit]:
         file = {column.key: row[column.key] for column in _FILE_COLUMNS}
         file.update((name, row[name]) for name in _VERSION_COLUMNS)
         has_lock = row["lock_id"] is not None
         file["lock"] = {column.key: row[f"lock_{column.key}"] for column in _LOCK_COLUMNS} if has_lock else None
         files.append(file)
-    more = len(rows) > query.limit
+    more = len(rows) > limit
     return files, ListCursor(files[-1]["logical_path"], files[-1]["id"]).encode() if more else None
 
 
-def _folders(conditions: list, prefix: str, depth: int) -> list[str]:
+def _folders_statement(conditions: list) -> sa.Select:
     """Distinct names of the next path segment of the deeper files matching the same conditions.
 
     A skip scan: from the start of the folder, the first deeper file names a sub-folder, then the search goes on
     after that sub-folder's range (its path with `/` replaced by `0`); one index probe per sub-folder, whatever
     the number of files under them.
     """
+    deeper = path_depth(File.logical_path) > _param("depth", sa.Integer())
 
     def first_deeper(start):
         return (
             sa.select(File.logical_path)
-            .where(*conditions, ordered_path >= start, path_depth(File.logical_path) > depth)
+            .where(*conditions, ordered_path >= start, deeper)
             .order_by(ordered_path)
             .limit(1)
             .scalar_subquery()
         )
 
     def name_in(path):  # the sub-folder a deeper path is in
-        rest = sa.func.substr(path, len(prefix) + 1)
+        rest = sa.func.substr(path, _param("prefix_length", sa.Integer()) + 1)
         return sa.func.substr(rest, 1, _position_of_slash(rest) - 1)
 
-    start = sa.literal(prefix, sa.String)
+    start = _param("folder_start")
     walk = sa.select(first_deeper(start).label("path")).cte("walk", recursive=True)
     previous = walk.alias("previous")
     after_previous = start.op("||")(name_in(previous.c.path)).op("||")(sa.literal("0", sa.String))
     walk = walk.union_all(sa.select(first_deeper(after_previous)).where(previous.c.path.is_not(None)))
-    return sorted(db.session.scalars(sa.select(name_in(walk.c.path)).where(walk.c.path.is_not(None))))
+    return sa.select(name_in(walk.c.path)).where(walk.c.path.is_not(None))
 
 
 def get_metadata(caller: Caller, query: MetadataQuery) -> dict:
