@@ -29,28 +29,52 @@ def record(
 ) -> AuditLog:
     """Add an audit row, and the event the change makes (if any), to the current session (the caller's transaction
     commits both, or rolls both back)."""
+    if file is not None:
+        bucket, bucket_id, path = str(file.bucket_type), file.bucket_id, file.logical_path
     row = AuditLog(
-        id=uuid.uuid4(),
-        user_id=caller.user_id if caller else None,
-        action=action,
-        outcome=outcome,
-        file_id=file.id if file is not None else None,
-        version_id=version.id if version is not None else None,
-        bucket_type=str(file.bucket_type) if file is not None else bucket,
-        bucket_id=file.bucket_id if file is not None else bucket_id,
-        logical_path=file.logical_path if file is not None else path,
-        request_id=caller.request_id if caller else None,
-        client_ip=caller.client_ip if caller else None,
-        details={k: v for k, v in details.items() if v is not None},
+        **_values(
+            caller,
+            action,
+            outcome,
+            file_id=file.id if file is not None else None,
+            version_id=version.id if version is not None else None,
+            address=(bucket, bucket_id, path),
+            details=details,
+        )
     )
     db.session.add(row)
     events.write(row)
     return row
 
 
-def commit_read() -> None:
-    """Commit the audit row of a read (a download, a presigned download URL) that changed nothing else."""
+def _values(caller: Caller | None, action: str, outcome: str, *, file_id, version_id, address, details) -> dict:
+    """An audit row's columns."""
+    return {
+        "id": uuid.uuid4(),
+        "user_id": caller.user_id if caller else None,
+        "action": action,
+        "outcome": outcome,
+        "file_id": file_id,
+        "version_id": version_id,
+        "bucket_type": address[0],
+        "bucket_id": address[1],
+        "logical_path": address[2],
+        "request_id": caller.request_id if caller else None,
+        "client_ip": caller.client_ip if caller else None,
+        "details": {k: v for k, v in details.items() if v is not None},
+    }
+
+
+def commit_read(caller: Caller, action: str, *, file_id, version_id, address: tuple, **details) -> None:
+    """Record a read that changes nothing (a download, a presigned download URL: they make no event) and commit.
+
+    One INSERT of the row's values rather than an ORM object's unit of work (about a fifth of a presigned
+    download's time), committed without waiting for the WAL flush. `address`: (bucket type, bucket id, path)."""
     _without_flush_wait()
+    ids = {"file_id": file_id, "version_id": version_id}
+    db.session.execute(
+        AuditLog.__table__.insert(), _values(caller, action, "success", **ids, address=address, details=details)
+    )
     db.session.commit()
 
 

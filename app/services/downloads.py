@@ -75,32 +75,37 @@ def open_download(caller: Caller, download: Download, *, offset: int = 0, length
         stream = store().open(download.bucket, download.object_key, offset=offset, length=length)
     except ObjectNotFound:
         mark_corrupted(download.version_id, download.object_key)
-        _record(caller, download, outcome="failed", reason="object_missing")
+        row = audit.record(
+            caller,
+            "download",
+            bucket=download.bucket_type,
+            bucket_id=download.bucket_id,
+            path=download.logical_path,
+            outcome="failed",
+            version_number=download.version_number,
+            reason="object_missing",
+        )
+        row.file_id, row.version_id = download.file_id, download.version_id
         db.session.commit()
         raise ObjectMissing() from None
     try:
-        _record(caller, download, offset=offset, length=length, method="proxy")
-        audit.commit_read()
+        audit.commit_read(
+            caller,
+            "download",
+            file_id=download.file_id,
+            version_id=download.version_id,
+            address=(download.bucket_type, download.bucket_id, download.logical_path),
+            version_number=download.version_number,
+            offset=offset,
+            length=length,
+            method="proxy",
+        )
     except BaseException:
         db.session.rollback()
         stream.close()
         raise
     observability.bytes_downloaded(download.size - offset if length is None else length)
     return stream
-
-
-def _record(caller: Caller, download: Download, *, outcome: str = "success", **details) -> None:
-    row = audit.record(
-        caller,
-        "download",
-        bucket=download.bucket_type,
-        bucket_id=download.bucket_id,
-        path=download.logical_path,
-        outcome=outcome,
-        version_number=download.version_number,
-        **details,
-    )
-    row.file_id, row.version_id = download.file_id, download.version_id
 
 
 def presign_download(caller: Caller, query: VersionQuery) -> dict:
@@ -127,6 +132,8 @@ def presign_download(caller: Caller, query: VersionQuery) -> dict:
         "size": version.size,
         "content_type": safe_media_type(version.mime_type),
     }
-    audit.record(caller, "download_presign", file=file, version=version, expires_in=expires_in)
-    audit.commit_read()
+    address = (str(file.bucket_type), file.bucket_id, file.logical_path)
+    audit.commit_read(
+        caller, "download_presign", file_id=file.id, version_id=version.id, address=address, expires_in=expires_in
+    )
     return result
