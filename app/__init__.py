@@ -55,6 +55,8 @@ def register_extensions(app: Flask, clock=None) -> None:
 
     _ensure_sqlite_dir(app)
     extensions.db.init_app(app)
+    with app.app_context():
+        extensions.ping_after_idle(extensions.db.engine, app.config["DATABASE_PING_AFTER_IDLE"])
     extensions.migrate.init_app(app, extensions.db, directory=str(Path(app.root_path).parent / "migrations"))
     extensions.api.init_app(app)
     if app.config["CORS_ORIGINS"]:

@@ -144,10 +144,15 @@ class Config:
 
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'storage.db'}")
         # Connections a worker keeps open: at least its threads (GUNICORN_THREADS), so that a busy worker does not
-        # open and close one per request (bursts add up to 10 more). The ping costs one round trip per request and
-        # spares the first request after a database restart.
+        # open and close one per request (bursts add up to 10 more).
         self.DATABASE_POOL_SIZE = _int("DATABASE_POOL_SIZE", 10)
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": self.DATABASE_POOL_SIZE}
+        # A connection idle longer than this (seconds) is pinged before use, so the first requests after a database
+        # restart get a fresh one; 0 pings on every use (a round trip per request). app/extensions.py.
+        self.DATABASE_PING_AFTER_IDLE = _float("DATABASE_PING_AFTER_IDLE", 1.0)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {
+            "pool_pre_ping": self.DATABASE_PING_AFTER_IDLE <= 0,
+            "pool_size": self.DATABASE_POOL_SIZE,
+        }
 
         self.JWT_SECRET = _env("JWT_SECRET", "dev-jwt-secret-change-me-32-bytes-min")
         self.JWT_PUBLIC_KEY = _env("JWT_PUBLIC_KEY")

@@ -1,10 +1,12 @@
 """Unbound extensions, bound to the app by the factory; the API classes document our error format."""
 
+import time
+
 import flask_smorest
+import sqlalchemy as sa
 from flask_migrate import Migrate
 from flask_smorest.utils import resolve_schema_instance
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
 from webargs.flaskparser import FlaskParser
 
 from app.schemas.compiled import compile_dump
@@ -50,6 +52,34 @@ class Api(flask_smorest.Api):
     ERROR_SCHEMA = ErrorSchema
 
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+def ping_after_idle(engine: sa.Engine, seconds: float) -> None:
+    """Ping a pooled connection before use when it sat idle longer than `seconds`.
+
+    SQLAlchemy's pool_pre_ping pings on every checkout: one more round trip on every request. A connection used a
+    moment ago is alive unless the server went away in that moment (the request that meets it fails, and the pool
+    then drops every connection older than the failure); one idle across a database restart or an idle timeout
+    is caught here and replaced, as pool_pre_ping would. SQLAlchemy's recipe for custom pessimistic pings.
+    """
+    if seconds <= 0:
+        return
+
+    @sa.event.listens_for(engine, "checkin")
+    def note_idle(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since <= seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            if engine.dialect.is_disconnect(exc, dbapi_connection, None):
+                raise sa.exc.DisconnectionError() from exc  # the pool replaces the connection and checks out again
+            raise
+
+
+db = SQLAlchemy(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 api = Api()
