@@ -5,32 +5,16 @@ from __future__ import annotations
 
 import time
 
-import sqlalchemy as sa
-
 from tests.support.files_api import error
+from tests.support.postgres import end_connections
 
 LIST = "/list?bucket=users&id=u1"
-
-
-def end_the_services_connections(database_url: str) -> int:
-    """What a database restart does to the service's pooled connections: the server ends them."""
-    engine = sa.create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            return connection.scalar(
-                sa.text(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            )
-    finally:
-        engine.dispose()
 
 
 def test_a_connection_that_died_while_idle_is_replaced(make_app, auth, database_url):
     client = make_app("local", DATABASE_PING_AFTER_IDLE=0.2).test_client()
     assert client.get(LIST, headers=auth("u1")).status_code == 200
-    assert end_the_services_connections(database_url) >= 1
+    assert end_connections(database_url) >= 1
     time.sleep(0.3)
     for _ in range(3):
         assert client.get(LIST, headers=auth("u1")).status_code == 200
@@ -41,6 +25,6 @@ def test_a_connection_used_a_moment_ago_is_not_pinged(make_app, auth, database_u
     that meets it (503, never a stack trace); the pool then drops the connections older than the failure."""
     client = make_app("local", DATABASE_PING_AFTER_IDLE=3600).test_client()
     assert client.get(LIST, headers=auth("u1")).status_code == 200
-    assert end_the_services_connections(database_url) >= 1
+    assert end_connections(database_url) >= 1
     error(client.get(LIST, headers=auth("u1")), 503, "database_unavailable")
     assert client.get(LIST, headers=auth("u1")).status_code == 200

@@ -86,16 +86,29 @@ def create_database(server: str) -> tuple[str, callable]:
     return url, drop
 
 
-def open_transactions(database_url: str) -> int:
-    """Sessions of the test database that sit inside a transaction (PostgreSQL's `idle in transaction`)."""
+def _scalar(database_url: str, query: str):
+    """One value from the test database, on a connection of its own."""
     engine = sa.create_engine(database_url)
     try:
         with engine.connect() as connection:
-            return connection.scalar(
-                sa.text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
-                )
-            )
+            return connection.scalar(sa.text(query))
     finally:
         engine.dispose()
+
+
+def open_transactions(database_url: str) -> int:
+    """Sessions of the test database that sit inside a transaction (PostgreSQL's `idle in transaction`)."""
+    return _scalar(
+        database_url,
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()",
+    )
+
+
+def end_connections(database_url: str) -> int:
+    """End every other session of the test database, as a database restart ends pooled connections; how many."""
+    return _scalar(
+        database_url,
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
