@@ -136,11 +136,11 @@ def spend_budget() -> None:
     limits: RateLimits | None = current_app.extensions.get("rate_limits")
     if limits is None or request.method == "OPTIONS":  # CORS preflights do no work
         return
-    family = route_family(request.blueprint, request.method)
-    g.rate_limit = window = limits.spend(family, client_key())
+    family, client = route_family(request.blueprint, request.method), client_key()
+    g.rate_limit = window = limits.spend(family, client)
     if window.remaining < 0:
         observability.rate_limited(family)
-        log.info("rate limit %s (%s) exceeded: %s", window.item, client_key(), family)
+        log.info("rate limit %s (%s) exceeded: %s", window.item, client, family)
         raise RateLimited(
             f"Rate limit of {window.item} for {family} reached; retry in {window.reset} s.",
             headers={"Retry-After": str(window.reset)},

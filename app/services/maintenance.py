@@ -29,7 +29,7 @@ from app.services.common import drain_deletions, now, physical_bucket, queue_del
 from app.services.expiry import expire_due
 from app.services.thumbnails import source_key
 from app.services.trash import purge_old_trash
-from app.storage.base import IncompleteUpload, ObjectNotFound, StorageError
+from app.storage.base import IncompleteUpload, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +195,7 @@ def _reconcile_bucket(report: ReconcileReport, bucket: str, bucket_types: list[s
     for key, (version_id, status) in versions.items():
         if key in seen or status == VersionStatus.corrupted:
             continue
-        if _version_exists(version_id) and not _object_exists(bucket, key):
+        if _version_exists(version_id) and not store().exists(bucket, key):
             report.missing_objects.append(Drift(bucket, key, f"version {version_id}"))
 
 
@@ -226,14 +226,6 @@ def _version_exists(version_id) -> bool:
     found = db.session.scalar(sa.select(sa.func.count()).select_from(FileVersion).where(FileVersion.id == version_id))
     db.session.commit()
     return bool(found)
-
-
-def _object_exists(bucket: str, key: str) -> bool:
-    try:
-        store().stat(bucket, key)
-    except ObjectNotFound:
-        return False
-    return True
 
 
 def _fix(report: ReconcileReport) -> None:

@@ -41,7 +41,7 @@ from app.services.common import (
 )
 from app.services.context import Caller
 from app.services.uploads import check_type, check_writable
-from app.storage.base import IntegrityMismatch, ObjectNotFound, StorageError, StoredPart, UploadNotFound
+from app.storage.base import IntegrityMismatch, StorageError, StoredPart, UploadNotFound
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +244,7 @@ def complete_upload(caller: Caller, upload_id: uuid.UUID) -> dict:
         try:
             parts = _check_parts(session, parts)
         except ValidationError:
-            if not _joined(bucket, key):
+            if not store().exists(bucket, key):
                 raise
             parts = None  # a concurrent completion joined them as the store listed them: confirm below
     if parts is not None:
@@ -255,15 +255,6 @@ def complete_upload(caller: Caller, upload_id: uuid.UUID) -> dict:
         except UploadNotFound:
             pass  # a concurrent completion joined them: the confirmation decides which one records the version
     return intents.confirm_upload(caller, upload_id, via="multipart")
-
-
-def _joined(bucket: str, key: str) -> bool:
-    """Whether the session's object exists: its parts were joined (by this request or a concurrent one)."""
-    try:
-        store().stat(bucket, key)
-    except ObjectNotFound:
-        return False
-    return True
 
 
 def abort_upload(caller: Caller, upload_id: uuid.UUID) -> dict:

@@ -272,6 +272,14 @@ class ObjectStore(ABC):
     def stat(self, bucket: str, key: str) -> ObjectInfo:
         """Size and metadata of an object; ObjectNotFound when absent."""
 
+    def exists(self, bucket: str, key: str) -> bool:
+        """Whether the object is there (a `stat` that found it)."""
+        try:
+            self.stat(bucket, key)
+        except ObjectNotFound:
+            return False
+        return True
+
     @abstractmethod
     def copy(self, src_bucket: str, src_key: str, dst_bucket: str, dst_key: str) -> ObjectInfo:
         """Server-side copy; ObjectNotFound when the source is absent."""

@@ -89,6 +89,14 @@ def test_put_stream_returns_size_sha256_and_head(store, bucket):
     assert store.sha256(bucket, "docs/report.bin") == (len(data), result.sha256)
 
 
+def test_exists_follows_the_object(store, bucket):
+    assert not store.exists(bucket, "docs/gone.bin")
+    put(store, bucket, "docs/gone.bin", b"x")
+    assert store.exists(bucket, "docs/gone.bin") and not store.exists(bucket, "docs/gone")  # a prefix is no object
+    store.delete(bucket, "docs/gone.bin")
+    assert not store.exists(bucket, "docs/gone.bin")
+
+
 def test_multipart_sized_object_round_trips(store, bucket):
     data = os.urandom(11 * MiB + 7)  # three parts of 5 MiB on S3
     result = put(store, bucket, "big", data)
