@@ -52,6 +52,7 @@ def register_extensions(app: Flask, clock=None) -> None:
     from app.auth.tokens import TokenSettings
     from app.clock import Clock
     from app.storage import build_store
+    from app.storage.cache import SmallObjectCache
 
     _ensure_sqlite_dir(app)
     extensions.db.init_app(app)
@@ -96,6 +97,9 @@ def register_extensions(app: Flask, clock=None) -> None:
     app.extensions["token_settings"] = TokenSettings.from_config(app.config)
     app.extensions["clock"] = clock or Clock()
     app.extensions["object_store"] = build_store(app.config, app.extensions["clock"], base_url=request_base_url)
+    app.extensions["small_objects"] = SmallObjectCache(
+        app.config["DOWNLOAD_CACHE_BYTES"], app.config["DOWNLOAD_CACHE_OBJECT_BYTES"]
+    )
     rate_limits.init_app(app)
 
 

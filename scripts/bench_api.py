@@ -78,8 +78,10 @@ def create_floor_app():
     from flask import Flask, jsonify, request
     from flask_sqlalchemy import SQLAlchemy
 
+    from app.config import database_url
+
     app = Flask("floor")
-    app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ["DATABASE_URL"])  # the service's driver
     db = SQLAlchemy(app)
     query = sa.text(
         "SELECT id, bucket_type, bucket_id, logical_path, filename, owner_id, status, current_version_id, tags,"

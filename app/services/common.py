@@ -17,12 +17,17 @@ from app.models import File, FileLock, FileVersion
 from app.schemas.address import Address, FileRef
 from app.services.context import Caller
 from app.storage.base import ObjectStore
+from app.storage.cache import SmallObjectCache
 
 PHYSICAL_BUCKET_SETTINGS = {"users": "BUCKET_USERS", "companies": "BUCKET_COMPANIES", "projects": "BUCKET_PROJECTS"}
 
 
 def store() -> ObjectStore:
     return current_app.extensions["object_store"]
+
+
+def small_objects() -> SmallObjectCache:
+    return current_app.extensions["small_objects"]
 
 
 def policy() -> AccessPolicy:

@@ -13,11 +13,20 @@ from app.models import File, FileVersion
 from app.schemas.address import FileRef
 from app.schemas.requests import VersionQuery
 from app.services import audit
-from app.services.common import expiry_seconds, find_version, load_for_read, now, physical_bucket, store
+from app.services.common import (
+    expiry_seconds,
+    find_version,
+    load_for_read,
+    now,
+    physical_bucket,
+    small_objects,
+    store,
+)
 from app.services.content_types import safe_media_type
 from app.services.context import Caller
 from app.services.versions import mark_corrupted
 from app.storage.base import ObjectNotFound, ObjectStream
+from app.storage.cache import BytesStream
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,7 @@ def open_download(caller: Caller, download: Download, *, offset: int = 0, length
     Raises ObjectMissing when the object is gone; the version is then marked `corrupted` (committed).
     """
     try:
-        stream = store().open(download.bucket, download.object_key, offset=offset, length=length)
+        stream = _open(download, offset, length)
     except ObjectNotFound:
         mark_corrupted(download.version_id, download.object_key)
         row = audit.record(
@@ -106,6 +115,24 @@ def open_download(caller: Caller, download: Download, *, offset: int = 0, length
         raise
     observability.bytes_downloaded(download.size - offset if length is None else length)
     return stream
+
+
+def _open(download: Download, offset: int, length: int | None) -> ObjectStream:
+    """The bytes asked for: a small object from the worker's copy (read whole and kept the first time), any other
+    from the object store (app/storage/cache.py)."""
+    cache = small_objects()
+    if not cache.holds(download.size):
+        return store().open(download.bucket, download.object_key, offset=offset, length=length)
+    data = cache.get(download.bucket, download.object_key)
+    if data is None:
+        stream = store().open(download.bucket, download.object_key)
+        try:
+            data = b"".join(stream)
+        finally:
+            stream.close()
+        if len(data) == download.size:  # a copy that does not match the version is served, never kept
+            cache.put(download.bucket, download.object_key, data)
+    return BytesStream(data[offset : None if length is None else offset + length])
 
 
 def presign_download(caller: Caller, query: VersionQuery) -> dict:
