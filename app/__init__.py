@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, request
+from flask.sessions import SessionInterface
 
 from app import extensions, observability
 from app.config import database_url, load_config
@@ -129,7 +130,20 @@ def _ensure_sqlite_dir(app: Flask) -> None:
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 
+class NoSessions(SessionInterface):
+    """Flask's cookie session is not used (tokens authenticate every request, the UI included): no request opens
+    or signs one. Flask's own interface would build its signing serializer on every request to find no cookie."""
+
+    def open_session(self, app: Flask, request) -> None:
+        return None  # Flask then uses a NullSession, which refuses writes
+
+    def save_session(self, app: Flask, session, response) -> None:
+        return None
+
+
 def register_request_hooks(app: Flask) -> None:
+    app.session_interface = NoSessions()
+
     @app.before_request
     def assign_request_id():
         given = request.headers.get("X-Request-ID", "")

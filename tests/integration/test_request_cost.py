@@ -75,3 +75,14 @@ def test_a_download_is_one_read_and_an_audit_row_committed_without_a_flush_wait(
         # the audit row commits without waiting for the WAL flush: a read changes nothing
         assert [statement.split()[0] for statement in sent] == ["SELECT", "SET", "INSERT"], sent
         assert sent[1] == "SET LOCAL synchronous_commit = off"
+
+
+def test_a_request_opens_no_cookie_session(app, client, auth):
+    from flask import session
+
+    file_id = upload(client, auth("u1"), path="docs/a.txt")["file_id"]
+    with app.test_request_context("/metadata", query_string={"file_id": file_id}):
+        with pytest.raises(RuntimeError):  # a NullSession: nothing is signed or read for a cookie session
+            session["x"] = 1
+    response = client.get("/metadata", query_string={"file_id": file_id}, headers=auth("u1"))
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
