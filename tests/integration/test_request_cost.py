@@ -81,8 +81,8 @@ def test_a_request_opens_no_cookie_session(app, client, auth):
     from flask import session
 
     file_id = upload(client, auth("u1"), path="docs/a.txt")["file_id"]
-    with app.test_request_context("/metadata", query_string={"file_id": file_id}):
-        with pytest.raises(RuntimeError):  # a NullSession: nothing is signed or read for a cookie session
-            session["x"] = 1
+    # a NullSession: nothing is signed or read for a cookie session
+    with app.test_request_context("/metadata", query_string={"file_id": file_id}), pytest.raises(RuntimeError):
+        session["x"] = 1
     response = client.get("/metadata", query_string={"file_id": file_id}, headers=auth("u1"))
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
