@@ -215,8 +215,9 @@ class Config:
         self.WEBHOOK_RETRY_BASE = _float("WEBHOOK_RETRY_BASE", 5.0)
         # Per-user cap on concurrent proxy transfers, per worker process (contract §9)
         self.MAX_CONCURRENT_TRANSFERS_PER_USER = _int("MAX_CONCURRENT_TRANSFERS_PER_USER", 4)
-        # Proxy downloads of objects up to DOWNLOAD_CACHE_OBJECT_BYTES are served from a copy in the worker's memory
-        # after the first one, DOWNLOAD_CACHE_BYTES per worker in all (least recently used leave); 0 = off.
+        # Proxy and share-link downloads of objects up to DOWNLOAD_CACHE_OBJECT_BYTES are served from a copy in the
+        # worker's memory after the first one, DOWNLOAD_CACHE_BYTES per worker in all (least recently used leave
+        # first); 0 = off.
         self.DOWNLOAD_CACHE_BYTES = _int("DOWNLOAD_CACHE_BYTES", 16 * 1024 * 1024)
         self.DOWNLOAD_CACHE_OBJECT_BYTES = _int("DOWNLOAD_CACHE_OBJECT_BYTES", 256 * 1024)
         # Resumable multipart uploads (docs/uploads.md): the part size (bytes, kept within S3's 5 MiB..5 GiB and

@@ -16,18 +16,14 @@ from app.extensions import db
 from app.models import File, FileLock, FileVersion
 from app.schemas.address import Address, FileRef
 from app.services.context import Caller
-from app.storage.base import ObjectStore
-from app.storage.cache import SmallObjectCache
+from app.storage.base import ObjectStore, ObjectStream
+from app.storage.cache import BytesStream, SmallObjectCache
 
 PHYSICAL_BUCKET_SETTINGS = {"users": "BUCKET_USERS", "companies": "BUCKET_COMPANIES", "projects": "BUCKET_PROJECTS"}
 
 
 def store() -> ObjectStore:
     return current_app.extensions["object_store"]
-
-
-def small_objects() -> SmallObjectCache:
-    return current_app.extensions["small_objects"]
 
 
 def policy() -> AccessPolicy:
@@ -44,6 +40,25 @@ def setting(name: str):
 
 def physical_bucket(bucket_type: str) -> str:
     return current_app.config[PHYSICAL_BUCKET_SETTINGS[str(bucket_type)]]
+
+
+def open_object(bucket: str, key: str, size: int, *, offset: int = 0, length: int | None = None) -> ObjectStream:
+    """The bytes of a version's object (`size` as recorded), or a range of them: a small object from the worker's
+    copy (read whole and kept the first time), any other from the object store (app/storage/cache.py). Raises
+    ObjectNotFound."""
+    cache: SmallObjectCache = current_app.extensions["small_objects"]
+    if not cache.holds(size):
+        return store().open(bucket, key, offset=offset, length=length)
+    data = cache.get(bucket, key)
+    if data is None:
+        stream = store().open(bucket, key)
+        try:
+            data = b"".join(stream)
+        finally:
+            stream.close()
+        if len(data) == size:  # a copy that does not match the version is served, never kept
+            cache.put(bucket, key, data)
+    return BytesStream(data[offset : None if length is None else offset + length])
 
 
 def new_object_key(bucket_id: str) -> str:

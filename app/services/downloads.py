@@ -18,15 +18,14 @@ from app.services.common import (
     find_version,
     load_for_read,
     now,
+    open_object,
     physical_bucket,
-    small_objects,
     store,
 )
 from app.services.content_types import safe_media_type
 from app.services.context import Caller
 from app.services.versions import mark_corrupted
 from app.storage.base import ObjectNotFound, ObjectStream
-from app.storage.cache import BytesStream
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def open_download(caller: Caller, download: Download, *, offset: int = 0, length
     Raises ObjectMissing when the object is gone; the version is then marked `corrupted` (committed).
     """
     try:
-        stream = _open(download, offset, length)
+        stream = open_object(download.bucket, download.object_key, download.size, offset=offset, length=length)
     except ObjectNotFound:
         mark_corrupted(download.version_id, download.object_key)
         row = audit.record(
@@ -115,24 +114,6 @@ def open_download(caller: Caller, download: Download, *, offset: int = 0, length
         raise
     observability.bytes_downloaded(download.size - offset if length is None else length)
     return stream
-
-
-def _open(download: Download, offset: int, length: int | None) -> ObjectStream:
-    """The bytes asked for: a small object from the worker's copy (read whole and kept the first time), any other
-    from the object store (app/storage/cache.py)."""
-    cache = small_objects()
-    if not cache.holds(download.size):
-        return store().open(download.bucket, download.object_key, offset=offset, length=length)
-    data = cache.get(download.bucket, download.object_key)
-    if data is None:
-        stream = store().open(download.bucket, download.object_key)
-        try:
-            data = b"".join(stream)
-        finally:
-            stream.close()
-        if len(data) == download.size:  # a copy that does not match the version is served, never kept
-            cache.put(download.bucket, download.object_key, data)
-    return BytesStream(data[offset : None if length is None else offset + length])
 
 
 def presign_download(caller: Caller, query: VersionQuery) -> dict:

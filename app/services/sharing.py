@@ -23,7 +23,7 @@ from app.models import File, FileVersion, ShareLink, VersionStatus
 from app.schemas.address import FileRef
 from app.schemas.sharing import ShareCommand, SharesQuery
 from app.services import audit
-from app.services.common import expiry_seconds, find_version, load_authorized, now, physical_bucket, store
+from app.services.common import expiry_seconds, find_version, load_authorized, now, open_object, physical_bucket
 from app.services.content_types import safe_media_type
 from app.services.context import Caller
 from app.services.expiry import unexpired
@@ -266,7 +266,7 @@ def open_share(visitor: Caller, token: str) -> tuple[SharedDownload, ObjectStrea
     file, version = _serving(spent.id)
     download = _download(spent, file, version)
     try:
-        stream = store().open(physical_bucket(file.bucket_type), version.object_key)
+        stream = open_object(physical_bucket(file.bucket_type), version.object_key, version.size)
     except ObjectNotFound:
         db.session.rollback()  # the download is not spent
         mark_corrupted(version.id, version.object_key)

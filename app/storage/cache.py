@@ -3,8 +3,8 @@
 A version's object never changes: its key is made by the server, once, for that version, and nothing writes to it
 again. So a copy is right for as long as anyone can ask for it, and nothing has to invalidate it: a deleted
 version's row is gone before its object is (the download looks the row up first), and an entry nobody asks for
-leaves by age. A proxy download of a small file then costs its database read and audit row, not a signed request
-to the object store as well.
+leaves by age. A proxy or share-link download of a small file then costs its database read and audit row, not a
+signed request to the object store as well.
 
 Written by hand rather than with functools.lru_cache or cachetools: the bound is on bytes, not on entries, and an
 entry is only ever added whole (a copy that came short is never kept).

@@ -95,3 +95,15 @@ def test_a_deleted_file_is_not_served_from_a_copy(make_app, auth):
     deleted = client.delete("/delete", json={"file_id": data["file_id"], "physical": True}, headers=auth("u1"))
     assert deleted.status_code == 200, deleted.get_json()
     error(proxy(client, auth("u1"), data["file_id"]), 404, "file_not_found")
+
+
+def test_a_share_link_serves_the_same_copy(make_app, auth):
+    app = make_app("minio")
+    client = app.test_client()
+    data = upload(client, auth("u1"), content=CONTENT)
+    link = client.post("/share", json={"file_id": data["file_id"]}, headers=auth("u1")).get_json()["data"]
+    assert client.get(f"/s/{link['token']}").data == CONTENT  # the link's first download keeps a copy
+    remove_object(app, data["object_key"], "users")
+    assert proxy(client, auth("u1"), data["file_id"]).data == CONTENT
+    shared = client.get(f"/s/{link['token']}")
+    assert shared.status_code == 200 and shared.data == CONTENT
